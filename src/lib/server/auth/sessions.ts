@@ -1,0 +1,126 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { organisations, sessions, users } from '../db/schema.ts';
+import type { OrganisationKind, Role, Locale } from '../../shared/enums.ts';
+
+// The Lucia guide: random token in the cookie, SHA-256 of it as the session id, 30-day sliding expiry.
+export const SESSION_COOKIE = 'relais_session';
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_TTL = 30 * DAY;
+const RENEW_WITHIN = 15 * DAY;
+
+/** What every request knows about the person asking. */
+export type SessionUser = {
+	id: string;
+	email: string;
+	name: string;
+	locale: Locale;
+	role: Role;
+	organisationId: string;
+	organisationKind: OrganisationKind;
+	organisationName: string;
+	teamId: string | null;
+	regionId: string | null;
+};
+
+export type Session = { id: string; userId: string; expiresAt: Date };
+
+export function generateToken(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(20));
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function hashToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(
+	db: Db,
+	token: string,
+	userId: string,
+	meta: { userAgent?: string | null; ip?: string | null } = {}
+): Promise<Session> {
+	const session: Session = {
+		id: hashToken(token),
+		userId,
+		expiresAt: new Date(Date.now() + SESSION_TTL)
+	};
+	await db.insert(sessions).values({
+		...session,
+		userAgent: meta.userAgent?.slice(0, 300) ?? null,
+		ip: meta.ip ?? null
+	});
+	return session;
+}
+
+/**
+ * Finds the session and its user, refusing expired sessions, deactivated users and suspended
+ * partner companies (their sessions are deleted on the spot). Extends the expiry when half used.
+ */
+export async function validateSessionToken(
+	db: Db,
+	token: string
+): Promise<{ session: Session; user: SessionUser } | { session: null; user: null }> {
+	// A tampered or foreign cookie is simply not a session.
+	if (!/^[a-z2-7]{20,64}$/.test(token)) return { session: null, user: null };
+	const sessionId = hashToken(token);
+	const [row] = await db
+		.select({
+			session: { id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt },
+			user: {
+				id: users.id,
+				email: users.email,
+				name: users.name,
+				locale: users.locale,
+				role: users.role,
+				organisationId: users.organisationId,
+				teamId: users.teamId,
+				regionId: users.regionId,
+				active: users.active
+			},
+			organisation: { kind: organisations.kind, name: organisations.name, status: organisations.status }
+		})
+		.from(sessions)
+		.innerJoin(users, eq(sessions.userId, users.id))
+		.innerJoin(organisations, eq(users.organisationId, organisations.id))
+		.where(eq(sessions.id, sessionId));
+	if (!row) return { session: null, user: null };
+
+	const { session, user, organisation } = row;
+	const now = Date.now();
+	if (now >= session.expiresAt.getTime() || !user.active || organisation.status !== 'active') {
+		await db.delete(sessions).where(eq(sessions.id, session.id));
+		return { session: null, user: null };
+	}
+	if (now >= session.expiresAt.getTime() - RENEW_WITHIN) {
+		session.expiresAt = new Date(now + SESSION_TTL);
+		await db
+			.update(sessions)
+			.set({ expiresAt: session.expiresAt })
+			.where(eq(sessions.id, session.id));
+	}
+	const { active: _active, ...rest } = user;
+	return {
+		session,
+		user: {
+			...rest,
+			organisationKind: organisation.kind,
+			organisationName: organisation.name
+		}
+	};
+}
+
+export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** "Log out everywhere", deactivation, suspension: every session of the user ends at once. */
+export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function deleteExpiredSessions(db: Db): Promise<void> {
+	await db.delete(sessions).where(and(lt(sessions.expiresAt, new Date())));
+}

@@ -1,0 +1,2 @@
+export { startLiveBus, type LiveBus } from './bus.ts';
+export { publishLiveEvent, LIVE_CHANNEL, type LiveEvent, type LiveAudience } from './events.ts';
