@@ -49,12 +49,15 @@ export function clearRuntime(): void {
 	delete holder[KEY];
 }
 
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+	config: Config,
+	options: RuntimeOptions = {}
+): Promise<Runtime> {
 	const log =
-		options.log ??
-		createLogger({ level: config.logLevel, pretty: config.env === 'development' });
+		options.log ?? createLogger({ level: config.logLevel, pretty: config.env === 'development' });
 	const database =
-		options.database ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+		options.database ??
+		(await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
 	try {
 		if (options.migrate) await migrate(database);
 		if (options.seed && config.seed === 'demo') {
@@ -63,7 +66,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 		}
 		const bus = await startLiveBus(database, log);
 		const jobs = config.jobs
-			? startJobRunner({ db: database.db, log, handlers: mailJobHandlers(config, log) })
+			? startJobRunner({
+					db: database.db,
+					log,
+					handlers: mailJobHandlers(config, log),
+					// Wake on NOTIFY when a job is enqueued instead of waiting for the next poll.
+					listen: (channel, onPayload) => database.listen(channel, onPayload)
+				})
 			: null;
 		let stopped: Promise<void> | undefined;
 		return {

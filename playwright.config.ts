@@ -1,0 +1,49 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Browser tests drive Debian's Chromium (`npm run test:e2e` installs it when missing) against one
+// production build of Relais, started by the global setup on a fresh database.
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.spec.ts',
+	globalSetup: './tests/e2e/support/global-setup.ts',
+	// 2 cores in CI. No retries: a flaky test is a bug to fix, not to hide.
+	workers: 2,
+	fullyParallel: true,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	reporter: 'list',
+	timeout: 30_000,
+	expect: { timeout: 5_000 },
+	outputDir: 'test-results',
+	use: {
+		// baseURL comes from the global setup, through the fixtures (tests/e2e/support/fixtures.ts).
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		actionTimeout: 10_000,
+		navigationTimeout: 15_000
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: {
+				...devices['Desktop Chrome'],
+				launchOptions: {
+					executablePath: '/usr/bin/chromium',
+					args: [
+						'--no-sandbox',
+						'--disable-gpu',
+						'--disable-quic',
+						'--no-first-run',
+						'--disable-background-networking',
+						'--disable-component-update',
+						'--disable-sync',
+						// For the video tests: WebRTC between two pages over loopback, fake camera and mic.
+						'--allow-loopback-in-peer-connection',
+						'--use-fake-device-for-media-stream',
+						'--use-fake-ui-for-media-stream'
+					]
+				}
+			}
+		}
+	]
+});

@@ -1,0 +1,212 @@
+import { Hocuspocus, type Extension } from '@hocuspocus/server';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { LiveEvent } from '../../src/lib/server/live/events.ts';
+import type { Runtime } from '../../src/lib/server/runtime.ts';
+import { SESSION_REVOKED } from '../../src/lib/server/auth/revoke.ts';
+import {
+	clientAddress,
+	CLOSE_CODES,
+	CollabRefusal,
+	type CollabContext,
+	type Transport
+} from './context.ts';
+import { Authentication } from './extensions/authentication.ts';
+import { Logger } from './extensions/logger.ts';
+import { OriginCheck } from './extensions/origin.ts';
+import { redisExtension } from './extensions/redis.ts';
+import { Throttle } from './extensions/throttle.ts';
+import { refuseUpgrade } from '../http/refuse-upgrade.ts';
+
+export { CLOSE_CODES } from './context.ts';
+
+export { COLLAB_PATH } from '../../src/lib/shared/collab.ts';
+
+// Large enough for a long plan pasted at once, small enough that nobody fills our memory.
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+// How long shutdown waits for documents to be stored and unloaded.
+const UNLOAD_TIMEOUT_MS = 10_000;
+
+export type CollabServerOptions = {
+	runtime: Runtime;
+	/** WebSocket connections per client address per minute (default 60). */
+	connectionsPerMinute?: number;
+};
+
+export type CollabServer = {
+	hocuspocus: Hocuspocus<CollabContext>;
+	/** Give it the `upgrade` events for COLLAB_PATH; it answers refusals itself. */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	/** Ends every live connection of a user (deactivation, suspension): close code 4403. */
+	closeUserConnections(userId: string): number;
+	/** Ends the live connections opened with one session (a single logout). */
+	closeSessionConnections(sessionId: string): number;
+	/** Open WebSockets, authenticated or not. */
+	socketCount(): number;
+	/** Stops accepting, closes every socket, stores and unloads every document. */
+	close(): Promise<void>;
+};
+
+function toWebRequest(req: IncomingMessage): Request {
+	const headers = new Headers();
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (value === undefined) continue;
+		for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+	}
+	return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function createCollabServer(options: CollabServerOptions): CollabServer {
+	const { runtime } = options;
+	const log = runtime.log.child({ component: 'collab' });
+
+	// Hooks run in this order, each one only if the previous let the connection through.
+	// (Hocuspocus sorts by `priority`, highest first, keeping this order among equals; the Redis
+	// extension has priority 1000 and runs first, which it needs to intercept stores.)
+	const extensions: Extension[] = [
+		// 1. Throttle: connections per address per minute, before any database work (onUpgrade).
+		new Throttle({ perMinute: options.connectionsPerMinute ?? 60 }),
+		// 2. Origin: only pages of this site may open a socket with our cookie (onUpgrade).
+		new OriginCheck({ origin: runtime.config.origin }),
+		// 3. Authentication: the session cookie, then the access policy per document.
+		new Authentication({ db: runtime.db, log }),
+		// 4. Persistence comes with account plans: stores the Y state as bytea and updates the
+		//    searchable projections; it goes here, after authentication and before the logger.
+		// 5. Logger: what got through.
+		new Logger({ log })
+	];
+	if (runtime.config.redisUrl) extensions.push(redisExtension(runtime.config.redisUrl));
+
+	const hocuspocus = new Hocuspocus<CollabContext>({ name: 'relais', quiet: true, extensions });
+	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+	const transports = new Set<Transport>();
+	let closing: Promise<void> | null = null;
+
+	function accept(ws: WebSocket, req: IncomingMessage): void {
+		const transport: Transport = {
+			ws,
+			client: null,
+			ip: clientAddress(req),
+			userId: null,
+			sessionId: null,
+			revoked: false,
+			ended: false
+		};
+		transports.add(transport);
+		const context: CollabContext = { transport };
+		const client = hocuspocus.handleConnection(ws, toWebRequest(req), context);
+		transport.client = client;
+		ws.on('message', (data: RawData) => {
+			if (!transport.ended) client.handleMessage(toBytes(data));
+		});
+		ws.on('close', (code: number, reason: Buffer) => {
+			transports.delete(transport);
+			client.handleClose({ code, reason: reason.toString() });
+		});
+		ws.on('error', (error: Error) =>
+			log.warn({ err: error, ip: transport.ip }, 'collaboration socket error')
+		);
+	}
+
+	function end(transport: Transport, code: number, reason: string): void {
+		// Detach from every document now: no update from this socket is applied after this line,
+		// even if the client is slow to answer the close handshake.
+		transport.ended = true;
+		transport.client?.handleClose({ code, reason });
+		transport.ws.close(code, reason);
+	}
+
+	function closeWhere(match: (t: Transport) => boolean, why: string): number {
+		let count = 0;
+		for (const transport of transports) {
+			if (!match(transport)) continue;
+			transport.revoked = true;
+			end(transport, CLOSE_CODES.accessRevoked, why);
+			count += 1;
+		}
+		return count;
+	}
+
+	const closeUserConnections = (userId: string) =>
+		closeWhere((t) => t.userId === userId, 'access-revoked');
+	const closeSessionConnections = (sessionId: string) =>
+		closeWhere((t) => t.sessionId === sessionId, 'access-revoked');
+
+	// Admin pages publish `session.revoked` when they end someone's sessions (deactivation,
+	// suspension, "log out everywhere"); every process closes that person's live connections.
+	const unsubscribe = runtime.bus.subscribe((event: LiveEvent) => {
+		if (event.type !== SESSION_REVOKED) return;
+		const { userId, sessionId } = event.data;
+		let closed = 0;
+		if (typeof sessionId === 'string') closed = closeSessionConnections(sessionId);
+		else if (typeof userId === 'string') closed = closeUserConnections(userId);
+		if (closed > 0)
+			log.info({ userId, sessionId, closed }, 'closed revoked collaboration connections');
+	});
+
+	async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+		try {
+			await hocuspocus.hooks('onUpgrade', { request: req, socket, head, instance: hocuspocus });
+		} catch (error) {
+			if (error instanceof CollabRefusal) {
+				log.info({ reason: error.reason, ip: clientAddress(req) }, 'collaboration upgrade refused');
+				return refuseUpgrade(socket, error.status);
+			}
+			log.error({ err: error }, 'collaboration upgrade failed');
+			return refuseUpgrade(socket, 500);
+		}
+		if (closing) return refuseUpgrade(socket, 503);
+		wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+	}
+
+	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+		if (closing) return refuseUpgrade(socket, 503);
+		// upgrade() handles its own failures.
+		void upgrade(req, socket, head);
+	}
+
+	async function waitForUnload(): Promise<void> {
+		const deadline = Date.now() + UNLOAD_TIMEOUT_MS;
+		while (hocuspocus.getDocumentsCount() > 0 || hocuspocus.loadingDocuments.size > 0) {
+			if (Date.now() > deadline) {
+				log.warn(
+					{ documents: hocuspocus.getDocumentsCount() },
+					'documents still loaded at shutdown'
+				);
+				return;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+	}
+
+	function close(): Promise<void> {
+		closing ??= (async () => {
+			unsubscribe();
+			for (const transport of transports) end(transport, CLOSE_CODES.goingAway, 'server-shutdown');
+			hocuspocus.flushPendingStores();
+			await waitForUnload();
+			await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+			// Clients that did not answer the close handshake.
+			for (const transport of transports) transport.ws.terminate();
+			transports.clear();
+			await new Promise<void>((resolve) => wss.close(() => resolve()));
+		})();
+		return closing;
+	}
+
+	return {
+		hocuspocus,
+		handleUpgrade,
+		closeUserConnections,
+		closeSessionConnections,
+		socketCount: () => transports.size,
+		close
+	};
+}

@@ -1,0 +1,86 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { env } from '$env/dynamic/private';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions';
+import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies';
+import { getRuntime } from '$lib/server/runtime';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { cookieName as LOCALE_COOKIE, cookieMaxAge, isLocale } from '$lib/paraglide/runtime';
+
+// server/ starts the runtime (migrations, seed) before serving; this only joins it. When the app
+// runs without server/ (vite preview, node build), it starts one here.
+export const init: ServerInit = async () => {
+	await getRuntime(env);
+};
+
+/** Who is asking: the session cookie becomes locals.user, or null. */
+const handleAuth: Handle = async ({ event, resolve }) => {
+	const runtime = await getRuntime(env);
+	event.locals.runtime = runtime;
+	event.locals.user = null;
+	event.locals.session = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const { session, user } = await validateSessionToken(runtime.db, token);
+		if (session) {
+			setSessionCookie(event, token, session.expiresAt);
+			event.locals.user = user;
+			event.locals.session = session;
+		} else {
+			deleteSessionCookie(event);
+		}
+	}
+	return resolve(event);
+};
+
+/**
+ * The page language: the signed-in user's stored choice, else the cookie, else the browser's
+ * Accept-Language. Runs after handleAuth because the stored choice wins over the browser.
+ */
+const handleLocale: Handle = ({ event, resolve }) => {
+	let request = event.request;
+	const preferred = event.locals.user?.locale;
+	if (preferred && event.cookies.get(LOCALE_COOKIE) !== preferred) {
+		const headers = new Headers(request.headers);
+		headers.set('cookie', `${LOCALE_COOKIE}=${preferred}`);
+		request = new Request(request.url, { headers, method: 'GET' });
+	}
+	return paraglideMiddleware(request, ({ locale }) => {
+		// Keep the browser's runtime (which reads the cookie) in step with the server.
+		if (event.cookies.get(LOCALE_COOKIE) !== locale && isLocale(locale)) {
+			event.cookies.set(LOCALE_COOKIE, locale, {
+				path: '/',
+				httpOnly: false,
+				sameSite: 'lax',
+				maxAge: cookieMaxAge
+			});
+		}
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+		});
+	});
+};
+
+const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self)');
+	return response;
+};
+
+export const handle = sequence(handleAuth, handleLocale, handleSecurityHeaders);
+
+/** Unexpected errors are logged once, with the request's context; the user sees a calm page. */
+export const handleError: HandleServerError = async ({ error, event, status, message }) => {
+	const runtime = await getRuntime(env).catch(() => null);
+	const id = crypto.randomUUID();
+	if (status >= 500) {
+		runtime?.log.error(
+			{ err: error, id, method: event.request.method, path: event.url.pathname, user: event.locals.user?.id },
+			'unexpected error'
+		);
+	}
+	return { message: status >= 500 ? 'Something went wrong on our side.' : message, code: id };
+};

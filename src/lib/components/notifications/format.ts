@@ -1,0 +1,64 @@
+import { m } from '$lib/paraglide/messages';
+import type { NotificationItem } from '$lib/shared/notifications';
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function roleLabel(role: unknown): string {
+	switch (role) {
+		case 'admin':
+			return m.notifications_role_admin();
+		case 'manager':
+			return m.notifications_role_manager();
+		case 'rep':
+			return m.notifications_role_rep();
+		case 'partner_admin':
+			return m.notifications_role_partner_admin();
+		case 'partner_member':
+			return m.notifications_role_partner_member();
+		default:
+			return text(role);
+	}
+}
+
+/** The sentence a notification shows, from its kind and data, in the current language. */
+export function notificationText(item: Pick<NotificationItem, 'kind' | 'data'>): string {
+	const data = item.data;
+	switch (item.kind) {
+		case 'welcome':
+			return m.notifications_kind_welcome({ organisation: text(data.organisationName) });
+		case 'invitation_accepted':
+			return m.notifications_kind_invitation_accepted({ name: text(data.name) });
+		case 'role_changed':
+			return m.notifications_kind_role_changed({ role: roleLabel(data.role) });
+		case 'test':
+			return m.notifications_kind_test();
+		default:
+			return m.notifications_kind_other();
+	}
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+	['year', 365 * 24 * 3600],
+	['month', 30 * 24 * 3600],
+	['week', 7 * 24 * 3600],
+	['day', 24 * 3600],
+	['hour', 3600],
+	['minute', 60]
+];
+
+/** "3 minutes ago" / "il y a 3 minutes"; "just now" under a minute. */
+export function relativeTime(iso: string, now: number, locale: string): string {
+	const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+	for (const [unit, size] of UNITS) {
+		if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+	}
+	return m.notifications_just_now();
+}
+
+/** The full date, for the title attribute and the notifications page. */
+export function absoluteTime(iso: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+		new Date(iso)
+	);
+}

@@ -1,0 +1,2 @@
+export * from './policy.ts';
+export { requireUser, authorize } from './guard.ts';

@@ -1,0 +1,134 @@
+import type { OrganisationKind, Role } from '../../shared/enums.ts';
+import { HOST_ROLES, PARTNER_ROLES } from '../../shared/enums.ts';
+import type { LiveAudience } from '../live/events.ts';
+
+// The one place that answers "may this person do this to that object". Pure functions, no I/O:
+// callers load the object first and pass what the rule needs. The rule of the house: a partner
+// person never sees another partner company's people or content.
+
+export type Actor = {
+	id: string;
+	role: Role;
+	organisationId: string;
+	organisationKind: OrganisationKind;
+};
+
+export type OrganisationRef = { id: string; kind: OrganisationKind };
+export type UserRef = {
+	id: string;
+	organisationId: string;
+	organisationKind: OrganisationKind;
+	role: Role;
+	/** For a host user seen by a partner: is this person one of the partner's host contacts? */
+	isHostContact?: boolean;
+};
+
+const isHost = (a: Actor) => a.organisationKind === 'host';
+const isAdmin = (a: Actor) => isHost(a) && a.role === 'admin';
+const isPartnerAdmin = (a: Actor) => a.organisationKind === 'partner' && a.role === 'partner_admin';
+
+/** Host people see every organisation; a partner person sees their own company and the host. */
+export function canViewOrganisation(actor: Actor, org: OrganisationRef): boolean {
+	if (isHost(actor)) return true;
+	return org.id === actor.organisationId || org.kind === 'host';
+}
+
+/** Create partners, change tier, region, status: workspace admins only. */
+export function canManageOrganisations(actor: Actor): boolean {
+	return isAdmin(actor);
+}
+
+/**
+ * Host people see everyone. A partner person sees their own colleagues and only their host
+ * contacts — never the host's whole directory, never another partner's people.
+ */
+export function canViewUser(actor: Actor, target: UserRef): boolean {
+	if (isHost(actor)) return true;
+	if (target.organisationId === actor.organisationId) return true;
+	return target.organisationKind === 'host' && target.isHostContact === true;
+}
+
+/** The people admin pages of an organisation: admins for all, a partner admin for their own. */
+export function canManagePeopleOf(actor: Actor, org: OrganisationRef): boolean {
+	if (isAdmin(actor)) return true;
+	return isPartnerAdmin(actor) && org.kind === 'partner' && org.id === actor.organisationId;
+}
+
+/** Roles that fit an organisation: host roles in the host company, partner roles in a partner. */
+export function roleFitsOrganisation(role: Role, kind: OrganisationKind): boolean {
+	const allowed: readonly Role[] = kind === 'host' ? HOST_ROLES : PARTNER_ROLES;
+	return allowed.includes(role);
+}
+
+/** Invite someone with this role into this organisation. */
+export function canInvite(actor: Actor, org: OrganisationRef, role: Role): boolean {
+	return canManagePeopleOf(actor, org) && roleFitsOrganisation(role, org.kind);
+}
+
+/** Change someone's role, team or region. Nobody changes their own role (no accidental lock-out). */
+export function canChangeRole(actor: Actor, target: UserRef, newRole: Role): boolean {
+	if (target.id === actor.id) return false;
+	const org = { id: target.organisationId, kind: target.organisationKind };
+	return canManagePeopleOf(actor, org) && roleFitsOrganisation(newRole, org.kind);
+}
+
+/** Team and region belong to the host's organisation chart: admins only. */
+export function canAssignTeam(actor: Actor, target: UserRef): boolean {
+	return isAdmin(actor) && target.organisationKind === 'host';
+}
+
+/** Deactivate or reactivate someone (ends their sessions). Never oneself. */
+export function canDeactivate(actor: Actor, target: UserRef): boolean {
+	if (target.id === actor.id) return false;
+	return canManagePeopleOf(actor, { id: target.organisationId, kind: target.organisationKind });
+}
+
+export function canViewAuditLog(actor: Actor): boolean {
+	return isAdmin(actor);
+}
+
+/** The outbox holds every e-mail with its links (invitations, resets): admins only. */
+export function canViewOutbox(actor: Actor): boolean {
+	return isAdmin(actor);
+}
+
+/** An activity belongs to the host (organisationId null) or to one partner's world. */
+export function canViewActivity(
+	actor: Actor,
+	activity: { organisationId: string | null }
+): boolean {
+	if (isHost(actor)) return true;
+	return activity.organisationId === actor.organisationId;
+}
+
+export function canReadNotification(actor: Actor, notification: { userId: string }): boolean {
+	return notification.userId === actor.id;
+}
+
+/** Which open event streams may receive a live event. */
+export function canReceiveLiveEvent(actor: Actor, audience: LiveAudience): boolean {
+	if ('users' in audience) return audience.users.includes(actor.id);
+	if ('organisation' in audience) {
+		return canViewActivity(actor, { organisationId: audience.organisation });
+	}
+	return audience.everyone === true;
+}
+
+/** What a person may do with a collaborative document: edit it, only read it, or nothing. */
+export type DocumentAccess = 'write' | 'read' | 'none';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const SANDBOX_DOCUMENT = new RegExp(`^sandbox\\.${UUID}$`);
+
+/**
+ * Collaboration documents are named `<kind>.<uuid>` (`plan.…`, `meeting.…`); the collaboration
+ * server asks this for every document a connection opens. No kind exists yet: account plans
+ * bring the first, and their rule goes here. Until then every name is refused except
+ * `sandbox.<uuid>`, a scratch document any signed-in person may edit — it holds nothing (it is
+ * never stored) and its random name is known only to whoever made it up. The collaboration tests
+ * use it; remove it once a real kind can be tested instead.
+ */
+export function documentAccess(_actor: Actor, documentName: string): DocumentAccess {
+	if (SANDBOX_DOCUMENT.test(documentName)) return 'write';
+	return 'none';
+}

@@ -1,0 +1,21 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { SESSION_COOKIE } from './sessions.ts';
+
+// HttpOnly, SameSite=Lax, and Secure whenever the site is served over HTTPS (production sets ORIGIN=https://…).
+function secure(event: RequestEvent): boolean {
+	return event.url.protocol === 'https:';
+}
+
+export function setSessionCookie(event: RequestEvent, token: string, expiresAt: Date): void {
+	event.cookies.set(SESSION_COOKIE, token, {
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: secure(event),
+		expires: expiresAt,
+		path: '/'
+	});
+}
+
+export function deleteSessionCookie(event: RequestEvent): void {
+	event.cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: secure(event) });
+}

@@ -1,0 +1,16 @@
+export { login, changePassword, findUserByEmail, ACCOUNT_LIMIT, IP_LIMIT } from './login.ts';
+export { inviteUser, getInvitation, acceptInvitation, INVITATION_TTL_MS } from './invitations.ts';
+export type { InviteInput, InvitationView } from './invitations.ts';
+export { requestPasswordReset, getPasswordResetStatus, resetPassword } from './password-reset.ts';
+export { AuthError, AUTH_ERROR_MESSAGES } from './errors.ts';
+export {
+	SESSION_COOKIE,
+	createSession,
+	generateToken,
+	hashToken,
+	invalidateSession,
+	invalidateUserSessions,
+	validateSessionToken
+} from './sessions.ts';
+export type { Session, SessionUser } from './sessions.ts';
+export { revokeUserAccess, SESSION_REVOKED } from './revoke.ts';

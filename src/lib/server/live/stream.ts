@@ -1,0 +1,116 @@
+import { canReceiveLiveEvent, type Actor } from '../access/policy.ts';
+import type { Logger } from '../log/index.ts';
+import type { LiveMessage } from '../../shared/live.ts';
+import type { LiveBus } from './bus.ts';
+import type { LiveEvent } from './events.ts';
+
+/** What one browser receives of an event: nothing, or the event without its audience. */
+export function eventsFor(actor: Actor, event: LiveEvent): LiveMessage | null {
+	if (!canReceiveLiveEvent(actor, event.audience)) return null;
+	return { type: event.type, data: event.data };
+}
+
+/** One server-sent event; the type travels inside the JSON so the client needs one listener. */
+export function formatSse(message: LiveMessage): string {
+	return `data: ${JSON.stringify(message)}\n\n`;
+}
+
+export type EventStreamOptions = {
+	bus: Pick<LiveBus, 'subscribe'>;
+	actor: Actor;
+	/**
+	 * Called at every heartbeat: the person as they are now (role or company may have changed),
+	 * or null when the session ended (logout elsewhere, deactivation, suspension).
+	 */
+	revalidate: () => Promise<Actor | null>;
+	heartbeatMs?: number;
+	/** The request's signal: the stream ends when the browser goes away. */
+	signal?: AbortSignal;
+	log?: Logger;
+};
+
+// A browser that stops reading would make the queue grow for ever: past this, drop it (it reconnects).
+const MAX_QUEUED = 1000;
+
+/** The body of GET /api/events: only the events this person may see, with heartbeats. */
+export function createEventStream(options: EventStreamOptions): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder();
+	let actor = options.actor;
+	let cleanup = () => {};
+
+	return new ReadableStream<Uint8Array>({
+		start(controller) {
+			let closed = false;
+			let checking = false;
+
+			const send = (text: string) => {
+				if (closed) return;
+				if ((controller.desiredSize ?? 0) < -MAX_QUEUED) {
+					options.log?.warn({ user: actor.id }, 'closed a live stream that stopped reading');
+					close();
+					return;
+				}
+				controller.enqueue(encoder.encode(text));
+			};
+
+			const unsubscribe = options.bus.subscribe((event) => {
+				const message = eventsFor(actor, event);
+				if (message) send(formatSse(message));
+			});
+
+			// Each beat re-checks the session: a revoked one ends the stream, a changed role applies.
+			async function beat() {
+				if (checking || closed) return;
+				checking = true;
+				try {
+					const current = await options.revalidate();
+					if (!current) {
+						send(formatSse({ type: 'session.ended', data: {} }));
+						close();
+						return;
+					}
+					actor = current;
+				} catch (error) {
+					// The database may be briefly away: keep the stream, try again next beat.
+					options.log?.warn({ err: error }, 'could not re-check a live stream session');
+				} finally {
+					checking = false;
+				}
+				send(': heartbeat\n\n');
+			}
+
+			const heartbeat = setInterval(() => void beat(), options.heartbeatMs ?? 25_000);
+
+			const onAbort = () => close();
+
+			cleanup = () => {
+				if (closed) return;
+				closed = true;
+				clearInterval(heartbeat);
+				unsubscribe();
+				options.signal?.removeEventListener('abort', onAbort);
+			};
+
+			function close() {
+				if (closed) return;
+				cleanup();
+				try {
+					controller.close();
+				} catch {
+					// Already closed or errored by the consumer.
+				}
+			}
+
+			if (options.signal?.aborted) {
+				close();
+				return;
+			}
+			options.signal?.addEventListener('abort', onAbort);
+			// Reconnect after 3 s when the connection drops; the comment flushes the headers at once.
+			send('retry: 3000\n: connected\n\n');
+		},
+		cancel() {
+			cleanup();
+		}
+	});
+}

@@ -1,0 +1,616 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import type {
+	Locale,
+	OrganisationKind,
+	OrganisationStatus,
+	Role,
+	Tier
+} from '../../shared/enums.ts';
+import {
+	canAssignTeam,
+	canChangeRole,
+	canDeactivate,
+	canManageOrganisations,
+	canManagePeopleOf,
+	canViewOrganisation,
+	canViewUser,
+	roleFitsOrganisation,
+	type Actor,
+	type UserRef
+} from '../access/policy.ts';
+import { recordActivity } from '../activity/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import { inviteUser } from '../auth/invitations.ts';
+import { revokeUserAccess } from '../auth/revoke.ts';
+import type { Db } from '../db/client.ts';
+import { invitations, managerRegions, organisations, regions, teams, users } from '../db/schema.ts';
+import type { MailSettings } from '../mail/index.ts';
+import { notify } from '../notifications/index.ts';
+import { WorkspaceError } from './errors.ts';
+
+// Writes of the people and organisation admin pages. Each command is one transaction that
+// authorises with the policy against the rows it locked, changes them, and records the audit
+// entry, the activity and the notifications of the change — all or nothing.
+
+/** The person acting; their name goes into notifications and e-mails. */
+export type ActingUser = Actor & { name: string };
+export type CommandContext = { ip?: string | null };
+export type InviteContext = CommandContext & { origin: string; mail: MailSettings };
+
+// Changes that may remove a workspace admin take turns, so two admins demoting or deactivating
+// each other at the same moment cannot both succeed. Any constant works (the seed uses another).
+const ADMIN_SET_LOCK = sql`select pg_advisory_xact_lock(727366)`;
+
+type Target = UserRef & {
+	name: string;
+	email: string;
+	active: boolean;
+	organisationName: string;
+	organisationStatus: OrganisationStatus;
+};
+
+async function lockTarget(tx: Db, userId: string): Promise<Target | undefined> {
+	const [row] = await tx
+		.select({
+			id: users.id,
+			name: users.name,
+			email: users.email,
+			role: users.role,
+			active: users.active,
+			organisationId: users.organisationId,
+			organisationKind: organisations.kind,
+			organisationName: organisations.name,
+			organisationStatus: organisations.status
+		})
+		.from(users)
+		.innerJoin(organisations, eq(organisations.id, users.organisationId))
+		.where(eq(users.id, userId))
+		.for('update', { of: users });
+	return row;
+}
+
+/**
+ * Loads the person a command is about. Someone the actor may not even see (another partner's
+ * people) does not exist for them: NOT_FOUND, never a hint. If the person is a workspace admin,
+ * the admin-set lock is taken first.
+ */
+async function loadTarget(tx: Db, actor: Actor, userId: string): Promise<Target> {
+	const [peek] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
+	if (peek?.role === 'admin') await tx.execute(ADMIN_SET_LOCK);
+	const target = await lockTarget(tx, userId);
+	if (!target || !canViewUser(actor, target)) throw new WorkspaceError('NOT_FOUND');
+	return target;
+}
+
+/** Refuses a change that would leave the workspace without an active admin. */
+async function ensureAnotherAdmin(tx: Db, target: Target): Promise<void> {
+	if (target.role !== 'admin' || !target.active || target.organisationKind !== 'host') return;
+	const [row] = await tx
+		.select({ n: sql<number>`count(*)::int` })
+		.from(users)
+		.innerJoin(organisations, eq(organisations.id, users.organisationId))
+		.where(
+			and(
+				eq(users.role, 'admin'),
+				eq(users.active, true),
+				eq(organisations.kind, 'host'),
+				ne(users.id, target.id)
+			)
+		);
+	if (row.n === 0) throw new WorkspaceError('LAST_ADMIN');
+}
+
+/** Activities of a partner's people belong to that partner's world; the host's to the host. */
+const worldOf = (kind: OrganisationKind, organisationId: string) =>
+	kind === 'partner' ? organisationId : null;
+
+export async function changeRole(
+	db: Db,
+	actor: ActingUser,
+	input: { userId: string; role: Role },
+	context: CommandContext = {}
+): Promise<{ changed: boolean }> {
+	return db.transaction(async (tx) => {
+		const target = await loadTarget(tx, actor, input.userId);
+		const organisation = { id: target.organisationId, kind: target.organisationKind };
+		if (!canManagePeopleOf(actor, organisation)) throw new WorkspaceError('FORBIDDEN');
+		if (target.id === actor.id) throw new WorkspaceError('SELF_CHANGE');
+		if (!roleFitsOrganisation(input.role, target.organisationKind)) {
+			throw new WorkspaceError('ROLE_DOES_NOT_FIT');
+		}
+		if (!canChangeRole(actor, target, input.role)) throw new WorkspaceError('FORBIDDEN');
+		if (target.role === input.role) return { changed: false };
+		if (input.role !== 'admin') await ensureAnotherAdmin(tx, target);
+
+		await tx.update(users).set({ role: input.role }).where(eq(users.id, target.id));
+		// Managed regions only mean something for a manager.
+		if (input.role !== 'manager') {
+			await tx.delete(managerRegions).where(eq(managerRegions.userId, target.id));
+		}
+		await recordAudit(tx, {
+			actorId: actor.id,
+			organisationId: target.organisationId,
+			action: 'user.role_changed',
+			objectType: 'user',
+			objectId: target.id,
+			data: { from: target.role, to: input.role },
+			ip: context.ip ?? null
+		});
+		await recordActivity(tx, {
+			actorId: actor.id,
+			organisationId: worldOf(target.organisationKind, target.organisationId),
+			verb: 'user.role_changed',
+			objectType: 'user',
+			objectId: target.id,
+			data: { name: target.name, role: input.role, organisationName: target.organisationName }
+		});
+		await notify(tx, {
+			userIds: [target.id],
+			kind: 'role_changed',
+			data: { name: actor.name, role: input.role },
+			link: '/'
+		});
+		return { changed: true };
+	});
+}
+
+async function assertExist(
+	tx: Db,
+	table: typeof teams | typeof regions,
+	ids: string[],
+	code: 'UNKNOWN_TEAM' | 'UNKNOWN_REGION'
+): Promise<void> {
+	const wanted = [...new Set(ids)];
+	if (wanted.length === 0) return;
+	const rows = await tx.select({ id: table.id }).from(table).where(inArray(table.id, wanted));
+	if (rows.length !== wanted.length) throw new WorkspaceError(code);
+}
+
+/** A host person's team and region; for a manager, the regions they manage too. */
+export async function assignTeamAndRegion(
+	db: Db,
+	actor: ActingUser,
+	input: {
+		userId: string;
+		teamId: string | null;
+		regionId: string | null;
+		managedRegionIds?: string[];
+	},
+	context: CommandContext = {}
+): Promise<{ changed: boolean }> {
+	return db.transaction(async (tx) => {
+		const target = await loadTarget(tx, actor, input.userId);
+		if (!canAssignTeam(actor, target)) throw new WorkspaceError('FORBIDDEN');
+		await assertExist(tx, teams, input.teamId ? [input.teamId] : [], 'UNKNOWN_TEAM');
+		const managed = target.role === 'manager' ? [...new Set(input.managedRegionIds ?? [])] : [];
+		await assertExist(
+			tx,
+			regions,
+			[...(input.regionId ? [input.regionId] : []), ...managed],
+			'UNKNOWN_REGION'
+		);
+
+		const [before] = await tx
+			.select({ teamId: users.teamId, regionId: users.regionId })
+			.from(users)
+			.where(eq(users.id, target.id));
+		const previousManaged = (
+			await tx
+				.select({ regionId: managerRegions.regionId })
+				.from(managerRegions)
+				.where(eq(managerRegions.userId, target.id))
+		)
+			.map((r) => r.regionId)
+			.sort();
+		const nextManaged = [...managed].sort();
+		const sameManaged = previousManaged.join() === nextManaged.join();
+		if (before.teamId === input.teamId && before.regionId === input.regionId && sameManaged) {
+			return { changed: false };
+		}
+
+		await tx
+			.update(users)
+			.set({ teamId: input.teamId, regionId: input.regionId })
+			.where(eq(users.id, target.id));
+		if (!sameManaged) {
+			await tx.delete(managerRegions).where(eq(managerRegions.userId, target.id));
+			if (nextManaged.length > 0) {
+				await tx
+					.insert(managerRegions)
+					.values(nextManaged.map((regionId) => ({ userId: target.id, regionId })));
+			}
+		}
+		await recordAudit(tx, {
+			actorId: actor.id,
+			organisationId: target.organisationId,
+			action: 'user.team_changed',
+			objectType: 'user',
+			objectId: target.id,
+			data: {
+				from: {
+					teamId: before.teamId,
+					regionId: before.regionId,
+					managedRegionIds: previousManaged
+				},
+				to: { teamId: input.teamId, regionId: input.regionId, managedRegionIds: nextManaged }
+			},
+			ip: context.ip ?? null
+		});
+		return { changed: true };
+	});
+}
+
+async function setActive(
+	db: Db,
+	actor: ActingUser,
+	userId: string,
+	active: boolean,
+	context: CommandContext
+): Promise<{ changed: boolean }> {
+	return db.transaction(async (tx) => {
+		const target = await loadTarget(tx, actor, userId);
+		if (target.id === actor.id) throw new WorkspaceError('SELF_CHANGE');
+		if (!canDeactivate(actor, target)) throw new WorkspaceError('FORBIDDEN');
+		if (target.active === active) return { changed: false };
+		if (!active) await ensureAnotherAdmin(tx, target);
+
+		await tx
+			.update(users)
+			.set({ active, deactivatedAt: active ? null : new Date() })
+			.where(eq(users.id, target.id));
+		// Sessions end now and every process closes the person's live connections at commit.
+		if (!active) await revokeUserAccess(tx, target.id);
+		const verb = active ? 'user.reactivated' : 'user.deactivated';
+		await recordAudit(tx, {
+			actorId: actor.id,
+			organisationId: target.organisationId,
+			action: verb,
+			objectType: 'user',
+			objectId: target.id,
+			data: { email: target.email },
+			ip: context.ip ?? null
+		});
+		await recordActivity(tx, {
+			actorId: actor.id,
+			organisationId: worldOf(target.organisationKind, target.organisationId),
+			verb,
+			objectType: 'user',
+			objectId: target.id,
+			data: { name: target.name, organisationName: target.organisationName }
+		});
+		return { changed: true };
+	});
+}
+
+/** Deactivates someone: they cannot sign in any more, their sessions and connections end now. */
+export function deactivateUser(
+	db: Db,
+	actor: ActingUser,
+	input: { userId: string },
+	context: CommandContext = {}
+): Promise<{ changed: boolean }> {
+	return setActive(db, actor, input.userId, false, context);
+}
+
+export function reactivateUser(
+	db: Db,
+	actor: ActingUser,
+	input: { userId: string },
+	context: CommandContext = {}
+): Promise<{ changed: boolean }> {
+	return setActive(db, actor, input.userId, true, context);
+}
+
+async function loadOrganisation(tx: Db, actor: Actor, organisationId: string, lock = false) {
+	const query = tx.select().from(organisations).where(eq(organisations.id, organisationId));
+	const [org] = lock ? await query.for('update') : await query;
+	if (!org || !canViewOrganisation(actor, org)) throw new WorkspaceError('NOT_FOUND');
+	return org;
+}
+
+/**
+ * Invites someone from the admin pages: checks what `inviteUser` leaves to its callers (the
+ * organisation is active, the role fits it, team and region exist) with clear refusals.
+ */
+export async function invitePerson(
+	db: Db,
+	actor: ActingUser,
+	input: {
+		email: string;
+		role: Role;
+		organisationId: string;
+		teamId?: string | null;
+		regionId?: string | null;
+		locale: Locale;
+	},
+	context: InviteContext
+): Promise<{ invitationId: string; link: string }> {
+	return db.transaction(async (tx) => {
+		const org = await loadOrganisation(tx, actor, input.organisationId);
+		if (!canManagePeopleOf(actor, org)) throw new WorkspaceError('FORBIDDEN');
+		if (org.status !== 'active') throw new WorkspaceError('ORGANISATION_SUSPENDED');
+		if (!roleFitsOrganisation(input.role, org.kind)) throw new WorkspaceError('ROLE_DOES_NOT_FIT');
+		const host = org.kind === 'host';
+		const teamId = host ? (input.teamId ?? null) : null;
+		const regionId = host ? (input.regionId ?? null) : null;
+		await assertExist(tx, teams, teamId ? [teamId] : [], 'UNKNOWN_TEAM');
+		await assertExist(tx, regions, regionId ? [regionId] : [], 'UNKNOWN_REGION');
+		return inviteUser(tx, actor, { ...input, teamId, regionId }, context);
+	});
+}
+
+async function loadPendingInvitation(tx: Db, actor: Actor, invitationId: string) {
+	const [row] = await tx
+		.select({ invitation: invitations, kind: organisations.kind, status: organisations.status })
+		.from(invitations)
+		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+		.where(eq(invitations.id, invitationId))
+		.for('update', { of: invitations });
+	const org = row && { id: row.invitation.organisationId, kind: row.kind };
+	if (!row || !org || !canViewOrganisation(actor, org)) throw new WorkspaceError('NOT_FOUND');
+	if (!canManagePeopleOf(actor, org)) throw new WorkspaceError('FORBIDDEN');
+	if (row.invitation.acceptedAt || row.invitation.revokedAt) {
+		throw new WorkspaceError('INVITATION_NOT_PENDING');
+	}
+	return row;
+}
+
+/** Withdraws an invitation: its link stops working at once. */
+export async function revokeInvitation(
+	db: Db,
+	actor: ActingUser,
+	input: { invitationId: string },
+	context: CommandContext = {}
+): Promise<void> {
+	await db.transaction(async (tx) => {
+		const { invitation } = await loadPendingInvitation(tx, actor, input.invitationId);
+		await tx
+			.update(invitations)
+			.set({ revokedAt: new Date() })
+			.where(eq(invitations.id, invitation.id));
+		await recordAudit(tx, {
+			actorId: actor.id,
+			organisationId: invitation.organisationId,
+			action: 'invitation.revoked',
+			objectType: 'invitation',
+			objectId: invitation.id,
+			data: { email: invitation.email, role: invitation.role },
+			ip: context.ip ?? null
+		});
+	});
+}
+
+/** Sends a pending or expired invitation again, with a new link (the old one stops working). */
+export async function resendInvitation(
+	db: Db,
+	actor: ActingUser,
+	input: { invitationId: string; locale: Locale },
+	context: InviteContext
+): Promise<{ invitationId: string; link: string }> {
+	return db.transaction(async (tx) => {
+		const { invitation, status } = await loadPendingInvitation(tx, actor, input.invitationId);
+		if (status !== 'active') throw new WorkspaceError('ORGANISATION_SUSPENDED');
+		const result = await inviteUser(
+			tx,
+			actor,
+			{
+				email: invitation.email,
+				role: invitation.role,
+				organisationId: invitation.organisationId,
+				teamId: invitation.teamId,
+				regionId: invitation.regionId,
+				locale: input.locale
+			},
+			context
+		);
+		await recordAudit(tx, {
+			actorId: actor.id,
+			organisationId: invitation.organisationId,
+			action: 'invitation.resent',
+			objectType: 'invitation',
+			objectId: result.invitationId,
+			data: { email: invitation.email, previousInvitationId: invitation.id },
+			ip: context.ip ?? null
+		});
+		return result;
+	});
+}
+
+async function assertNameFree(tx: Db, name: string, exceptId?: string): Promise<void> {
+	const [taken] = await tx
+		.select({ id: organisations.id })
+		.from(organisations)
+		.where(
+			and(
+				eq(sql`lower(${organisations.name})`, name.toLowerCase()),
+				exceptId ? ne(organisations.id, exceptId) : undefined
+			)
+		);
+	if (taken) throw new WorkspaceError('NAME_TAKEN');
+}
+
+/** PostgreSQL's unique violation: two requests creating one name at the same moment. */
+function isUniqueViolation(error: unknown): boolean {
+	for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		if ((e as { code?: unknown }).code === '23505') return true;
+	}
+	return false;
+}
+
+async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		if (isUniqueViolation(error)) throw new WorkspaceError('NAME_TAKEN');
+		throw error;
+	}
+}
+
+export async function createPartnerOrganisation(
+	db: Db,
+	actor: ActingUser,
+	input: { name: string; tier: Tier; regionId?: string | null },
+	context: CommandContext = {}
+): Promise<{ organisationId: string }> {
+	if (!canManageOrganisations(actor)) throw new WorkspaceError('FORBIDDEN');
+	return uniqueName(() =>
+		db.transaction(async (tx) => {
+			const name = input.name.trim();
+			await assertNameFree(tx, name);
+			const regionId = input.regionId ?? null;
+			await assertExist(tx, regions, regionId ? [regionId] : [], 'UNKNOWN_REGION');
+			const [org] = await tx
+				.insert(organisations)
+				.values({ name, kind: 'partner', tier: input.tier, regionId, status: 'active' })
+				.returning({ id: organisations.id });
+			await recordAudit(tx, {
+				actorId: actor.id,
+				organisationId: org.id,
+				action: 'organisation.created',
+				objectType: 'organisation',
+				objectId: org.id,
+				data: { name, tier: input.tier, regionId },
+				ip: context.ip ?? null
+			});
+			await recordActivity(tx, {
+				actorId: actor.id,
+				organisationId: org.id,
+				verb: 'partner.joined',
+				objectType: 'organisation',
+				objectId: org.id,
+				data: { name, organisationName: name, tier: input.tier }
+			});
+			return { organisationId: org.id };
+		})
+	);
+}
+
+/**
+ * Name, tier, region and status of an organisation. Suspending a partner ends the sessions and
+ * live connections of all its people in the same transaction; the host cannot be suspended.
+ */
+export async function updateOrganisation(
+	db: Db,
+	actor: ActingUser,
+	input: {
+		organisationId: string;
+		name?: string;
+		tier?: Tier | null;
+		regionId?: string | null;
+		status?: OrganisationStatus;
+	},
+	context: CommandContext = {}
+): Promise<{ changed: boolean }> {
+	if (!canManageOrganisations(actor)) throw new WorkspaceError('FORBIDDEN');
+	return uniqueName(() =>
+		db.transaction(async (tx) => {
+			const org = await loadOrganisation(tx, actor, input.organisationId, true);
+			const host = org.kind === 'host';
+			if (host && input.status === 'suspended') throw new WorkspaceError('HOST_NOT_SUSPENDABLE');
+			const next = {
+				name: input.name?.trim() ?? org.name,
+				// The host company has no partner tier.
+				tier: host ? null : input.tier === undefined ? org.tier : input.tier,
+				regionId: input.regionId === undefined ? org.regionId : input.regionId,
+				status: input.status ?? org.status
+			};
+			if (next.name.toLowerCase() !== org.name.toLowerCase()) {
+				await assertNameFree(tx, next.name, org.id);
+			}
+			if (next.regionId !== org.regionId) {
+				await assertExist(tx, regions, next.regionId ? [next.regionId] : [], 'UNKNOWN_REGION');
+			}
+			const changes: Record<string, { from: unknown; to: unknown }> = {};
+			for (const key of ['name', 'tier', 'regionId', 'status'] as const) {
+				if (next[key] !== org[key]) changes[key] = { from: org[key], to: next[key] };
+			}
+			if (Object.keys(changes).length === 0) return { changed: false };
+
+			await tx
+				.update(organisations)
+				.set({ ...next, updatedAt: new Date() })
+				.where(eq(organisations.id, org.id));
+			await recordAudit(tx, {
+				actorId: actor.id,
+				organisationId: org.id,
+				action: 'organisation.updated',
+				objectType: 'organisation',
+				objectId: org.id,
+				data: changes,
+				ip: context.ip ?? null
+			});
+			if (changes.status) await changeStatus(tx, actor, org.id, next, context);
+			else if (changes.tier && !host) await announceTier(tx, actor, org.id, next);
+			return { changed: true };
+		})
+	);
+}
+
+async function changeStatus(
+	tx: Db,
+	actor: ActingUser,
+	organisationId: string,
+	next: { name: string; status: OrganisationStatus },
+	context: CommandContext
+): Promise<void> {
+	const suspended = next.status === 'suspended';
+	if (suspended) {
+		const people = await tx
+			.select({ id: users.id })
+			.from(users)
+			.where(eq(users.organisationId, organisationId));
+		for (const person of people) await revokeUserAccess(tx, person.id);
+	}
+	const action = suspended ? 'organisation.suspended' : 'organisation.reactivated';
+	await recordAudit(tx, {
+		actorId: actor.id,
+		organisationId,
+		action,
+		objectType: 'organisation',
+		objectId: organisationId,
+		data: suspended ? { from: 'active', to: 'suspended' } : { from: 'suspended', to: 'active' },
+		ip: context.ip ?? null
+	});
+	// Only the host sees a suspension; the partner's people have just lost access anyway.
+	await recordActivity(tx, {
+		actorId: actor.id,
+		organisationId: suspended ? null : organisationId,
+		verb: suspended ? 'partner.suspended' : 'partner.reactivated',
+		objectType: 'organisation',
+		objectId: organisationId,
+		data: { name: next.name, organisationName: next.name }
+	});
+}
+
+/** A new tier matters to the partner: their admins hear of it, their world records it. */
+async function announceTier(
+	tx: Db,
+	actor: ActingUser,
+	organisationId: string,
+	next: { name: string; tier: Tier | null }
+): Promise<void> {
+	await recordActivity(tx, {
+		actorId: actor.id,
+		organisationId,
+		verb: 'partner.tier_changed',
+		objectType: 'organisation',
+		objectId: organisationId,
+		data: { name: next.name, organisationName: next.name, tier: next.tier }
+	});
+	const admins = await tx
+		.select({ id: users.id })
+		.from(users)
+		.where(
+			and(
+				eq(users.organisationId, organisationId),
+				eq(users.role, 'partner_admin'),
+				eq(users.active, true)
+			)
+		);
+	await notify(tx, {
+		userIds: admins.map((a) => a.id),
+		kind: 'tier_changed',
+		data: { organisationName: next.name, tier: next.tier },
+		link: '/'
+	});
+}

@@ -1,0 +1,40 @@
+export {
+	changeRole,
+	assignTeamAndRegion,
+	deactivateUser,
+	reactivateUser,
+	invitePerson,
+	revokeInvitation,
+	resendInvitation,
+	createPartnerOrganisation,
+	updateOrganisation,
+	type ActingUser,
+	type CommandContext,
+	type InviteContext
+} from './commands.ts';
+export {
+	listPeople,
+	getPerson,
+	listPendingInvitations,
+	listOrganisations,
+	getOrganisation,
+	listRegions,
+	listTeams,
+	peopleNames,
+	type Person,
+	type PersonDetail,
+	type PeopleFilter,
+	type PeoplePage,
+	type PendingInvitation,
+	type OrganisationRow,
+	type RegionRow,
+	type TeamRow
+} from './queries.ts';
+export { listAuditActors, listAuditObjectTypes, auditNewerCursor } from './history.ts';
+export {
+	WorkspaceError,
+	WORKSPACE_ERROR_STATUS,
+	WORKSPACE_ERROR_MESSAGES,
+	WORKSPACE_ERROR_FIELDS,
+	type WorkspaceErrorCode
+} from './errors.ts';

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** A translatable message: a Paraglide key and its parameters (translated in the page). */
+export type MessageRef = { key: string; params?: Record<string, string | number> };
+
+/** What a failed form action returns, so the page can show errors and keep what was typed. */
+export type FormFailure = {
+	message: MessageRef;
+	fieldErrors: Record<string, MessageRef>;
+	values: Record<string, string>;
+};
+
+// Shared building blocks of input schemas: trimmed, bounded strings.
+export const text = (max: number, min = 1) => z.string().trim().min(min).max(max);
+export const email = () => z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const password = () => z.string().min(10).max(200);
+export const uuid = () => z.uuid();
+export const optionalUuid = () =>
+	z
+		.string()
+		.trim()
+		.transform((v) => (v === '' ? null : v))
+		.pipe(z.uuid().nullable());
+
+/** Maps a zod issue to a message key every page knows how to translate. */
+export function issueToMessage(issue: z.core.$ZodIssue): MessageRef {
+	switch (issue.code) {
+		case 'too_small':
+			return Number(issue.minimum) <= 1 && issue.origin === 'string'
+				? { key: 'error_required' }
+				: { key: 'error_too_short', params: { min: Number(issue.minimum) } };
+		case 'too_big':
+			return { key: 'error_too_long', params: { max: Number(issue.maximum) } };
+		case 'invalid_format':
+			return issue.format === 'email' ? { key: 'error_email_invalid' } : { key: 'error_invalid' };
+		case 'invalid_value':
+			return { key: 'error_invalid_choice' };
+		case 'invalid_type':
+			return issue.input === undefined ? { key: 'error_required' } : { key: 'error_invalid' };
+		case 'custom':
+			return { key: issue.message || 'error_invalid' };
+		default:
+			return { key: 'error_invalid' };
+	}
+}

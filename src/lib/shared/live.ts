@@ -1,0 +1,28 @@
+import type { NotificationCreatedEvent, NotificationReadEvent } from './notifications.ts';
+
+// The events the live stream carries to the browser, by type. The server strips the audience.
+
+export type ActivityCreatedEvent = {
+	id: string;
+	actorId: string | null;
+	organisationId: string | null;
+	verb: string;
+	objectType: string;
+	objectId: string;
+	createdAt: string;
+	/** Omitted when too large for a live event: reload the feed to get it. */
+	data?: Record<string, unknown>;
+};
+
+export type LiveEventMap = {
+	'notification.created': NotificationCreatedEvent;
+	'notification.read': NotificationReadEvent;
+	'activity.created': ActivityCreatedEvent;
+	/** Sent once before the server ends a stream whose session is gone; the client stops there. */
+	'session.ended': Record<string, never>;
+};
+
+export type LiveEventType = keyof LiveEventMap;
+
+/** One message on the wire (the SSE `data:` line). */
+export type LiveMessage = { type: string; data: Record<string, unknown> };

@@ -1,0 +1,34 @@
+import {
+	canManageOrganisations,
+	canManagePeopleOf,
+	canViewAuditLog,
+	canViewOutbox,
+	requireUser
+} from '$lib/server/access';
+import { countUnread, listNotifications } from '$lib/server/notifications';
+import type { LayoutServerLoad } from './$types';
+
+/** Everything behind login: who is asking, what the navigation shows, the notifications menu. */
+export const load: LayoutServerLoad = async ({ locals, url }) => {
+	const user = requireUser(locals, url);
+	const db = locals.runtime.db;
+	const ownOrganisation = { id: user.organisationId, kind: user.organisationKind };
+	const [unread, latest] = await Promise.all([
+		countUnread(db, user.id),
+		listNotifications(db, user.id, { limit: 8 })
+	]);
+	return {
+		user,
+		currency: locals.runtime.config.currency,
+		nav: {
+			admin: {
+				users: canManageOrganisations(user),
+				organisations: canManageOrganisations(user),
+				audit: canViewAuditLog(user),
+				outbox: canViewOutbox(user)
+			},
+			company: user.organisationKind === 'partner' && canManagePeopleOf(user, ownOrganisation)
+		},
+		notifications: { unread, items: latest.items }
+	};
+};

@@ -1,0 +1,40 @@
+import { fail } from '@sveltejs/kit';
+import { count, eq } from 'drizzle-orm';
+import { requireUser } from '$lib/server/access';
+import { AuthError, AUTH_ERROR_MESSAGES, changePassword } from '$lib/server/auth';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { tables } from '$lib/server/db';
+import { formMessage, parseForm } from '$lib/server/http/forms';
+import { changePasswordSchema } from '$lib/shared/schemas/auth';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = requireUser(locals, url);
+	const [row] = await locals.runtime.db
+		.select({ n: count() })
+		.from(tables.sessions)
+		.where(eq(tables.sessions.userId, user.id));
+	return { sessionCount: row?.n ?? 1 };
+};
+
+export const actions: Actions = {
+	password: async (event) => {
+		const user = requireUser(event.locals);
+		const formData = await event.request.formData();
+		const parsed = parseForm(changePasswordSchema, formData);
+		if (!parsed.ok) return fail(400, parsed.failure);
+		try {
+			const { token, session } = await changePassword(event.locals.runtime.db, user.id, {
+				current: parsed.data.current,
+				next: parsed.data.password
+			});
+			setSessionCookie(event, token, session.expiresAt);
+		} catch (error) {
+			if (!(error instanceof AuthError)) throw error;
+			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code], undefined, {
+				current: { key: AUTH_ERROR_MESSAGES[error.code] }
+			}));
+		}
+		return { passwordChanged: true };
+	}
+};

@@ -1,0 +1,52 @@
+import { authorize, canViewAuditLog, requireUser } from '$lib/server/access';
+import { listAudit, listAuditActions } from '$lib/server/audit';
+import {
+	auditNewerCursor,
+	listAuditActors,
+	listAuditObjectTypes,
+	listOrganisations
+} from '$lib/server/workspace';
+import { auditFilterSchema, searchParamsObject } from '$lib/shared/schemas/admin';
+import type { PageServerLoad } from './$types';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A YYYY-MM-DD day from the filter form, as UTC midnight. */
+const dayStart = (day: string | undefined) => (day ? new Date(`${day}T00:00:00Z`) : null);
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = requireUser(locals, url);
+	authorize(canViewAuditLog(user));
+	const db = locals.runtime.db;
+	const filter = auditFilterSchema.parse(searchParamsObject(url.searchParams));
+	const to = dayStart(filter.to);
+	const query = {
+		action: filter.action,
+		objectType: filter.objectType,
+		actorId: filter.actor,
+		organisationId: filter.organisation,
+		from: dayStart(filter.from),
+		// "To" is inclusive: everything before the next midnight.
+		to: to ? new Date(to.getTime() + DAY) : null
+	};
+	const [entries, actions, objectTypes, actors, organisations] = await Promise.all([
+		listAudit(db, { ...query, before: filter.before }),
+		listAuditActions(db),
+		listAuditObjectTypes(db),
+		listAuditActors(db),
+		listOrganisations(db)
+	]);
+	const newest = entries.items[0];
+	const newer = filter.before && newest ? await auditNewerCursor(db, query, newest.id) : undefined;
+	return {
+		filter,
+		entries: entries.items,
+		olderCursor: entries.nextCursor,
+		// undefined: this is the newest page; null: the newer page is the first one.
+		newerCursor: filter.before ? (newer === undefined ? null : newer) : undefined,
+		actions,
+		objectTypes,
+		actors,
+		organisations: organisations.map((o) => ({ id: o.id, name: o.name }))
+	};
+};

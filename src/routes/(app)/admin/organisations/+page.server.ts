@@ -1,0 +1,34 @@
+import { redirect } from '@sveltejs/kit';
+import { parseForm } from '$lib/server/http/forms';
+import { createPartnerOrganisation, listOrganisations, listRegions } from '$lib/server/workspace';
+import {
+	commandContext,
+	invalid,
+	requireWorkspaceAdmin,
+	runCommand
+} from '$lib/server/workspace/edge';
+import { createOrganisationSchema } from '$lib/shared/schemas/admin';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	requireWorkspaceAdmin(locals, url);
+	const db = locals.runtime.db;
+	const [organisations, regions] = await Promise.all([listOrganisations(db), listRegions(db)]);
+	return { organisations, regions };
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const user = requireWorkspaceAdmin(event.locals);
+		const formData = await event.request.formData();
+		const tag = { action: 'create' };
+		const parsed = parseForm(createOrganisationSchema, formData);
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runCommand(formData, tag, () =>
+			createPartnerOrganisation(event.locals.runtime.db, user, parsed.data, commandContext(event))
+		);
+		if (!result.ok) return result.failure;
+		// The new partner's page, where its first people are invited.
+		redirect(303, `/admin/organisations/${result.value.organisationId}?created=1`);
+	}
+};

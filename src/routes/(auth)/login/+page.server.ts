@@ -1,0 +1,44 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { AuthError, AUTH_ERROR_MESSAGES, login } from '$lib/server/auth';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { clientAddress } from '$lib/server/http/client';
+import { formMessage, parseForm } from '$lib/server/http/forms';
+import { loginSchema, safeRedirect } from '$lib/shared/schemas/auth';
+import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('next')));
+	return { next: url.searchParams.get('next') ?? '', reason: url.searchParams.get('reason') };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const formData = await event.request.formData();
+		const parsed = parseForm(loginSchema, formData);
+		if (!parsed.ok) return fail(400, parsed.failure);
+		const { email, password, next } = parsed.data;
+		try {
+			const { token, session, locale } = await login(event.locals.runtime.db, {
+				email,
+				password,
+				ip: clientAddress(event),
+				userAgent: event.request.headers.get('user-agent')
+			});
+			setSessionCookie(event, token, session.expiresAt);
+			// The language stored for the account wins from now on, on this device too.
+			event.cookies.set(cookieName, locale, {
+				path: '/',
+				httpOnly: false,
+				sameSite: 'lax',
+				maxAge: cookieMaxAge
+			});
+		} catch (error) {
+			if (!(error instanceof AuthError)) throw error;
+			const status = error.code === 'RATE_LIMITED' ? 429 : 400;
+			const minutes = Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60));
+			return fail(status, formMessage(formData, AUTH_ERROR_MESSAGES[error.code], { minutes }));
+		}
+		redirect(303, safeRedirect(next));
+	}
+};

@@ -1,0 +1,204 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleFitsOrganisation } from '../../src/lib/server/access/policy.ts';
+import { verifyPassword } from '../../src/lib/server/auth/passwords.ts';
+import { hashToken } from '../../src/lib/server/auth/sessions.ts';
+import { loadConfig } from '../../src/lib/server/config.ts';
+import { tables } from '../../src/lib/server/db/index.ts';
+import {
+	DEMO_LOGINS,
+	DEMO_PASSWORD,
+	seedDemoWorkspaceIfEmpty
+} from '../../src/lib/server/seed/index.ts';
+import { isHostRole } from '../../src/lib/shared/enums.ts';
+import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
+
+const config = loadConfig({ ORIGIN: 'http://relais.example' });
+const { organisations, users } = tables;
+
+const REQUIRED = [
+	{ email: 'admin@relais.test', role: 'admin', organisation: 'Nordis Équipements' },
+	{ email: 'manager@relais.test', role: 'manager', organisation: 'Nordis Équipements' },
+	{ email: 'rep@relais.test', role: 'rep', organisation: 'Nordis Équipements' },
+	{ email: 'partner.admin@alpha.test', role: 'partner_admin', organisation: 'Alpha' },
+	{ email: 'partner@beta.test', role: 'partner_member', organisation: 'Beta' }
+];
+
+describe.each(drivers())('the demo workspace seed on %s', (driver) => {
+	let database: TestDatabase;
+	beforeAll(async () => {
+		database = await freshDatabase(driver);
+	});
+	afterAll(async () => {
+		await database.drop();
+	});
+
+	const people = () =>
+		database.db
+			.select({
+				id: users.id,
+				email: users.email,
+				role: users.role,
+				passwordHash: users.passwordHash,
+				teamId: users.teamId,
+				regionId: users.regionId,
+				organisation: organisations.name,
+				kind: organisations.kind
+			})
+			.from(users)
+			.innerJoin(organisations, eq(users.organisationId, organisations.id));
+
+	const counted = [
+		tables.organisations,
+		tables.users,
+		tables.managerRegions,
+		tables.invitations,
+		tables.activities,
+		tables.notifications,
+		tables.auditLog,
+		tables.emailOutbox
+	];
+	const counts = () => Promise.all(counted.map((table) => database.db.$count(table)));
+
+	it('creates the five required logins with their roles, organisations and password', async () => {
+		expect(await seedDemoWorkspaceIfEmpty(database.db, config)).toBe(true);
+		const everyone = await people();
+		for (const login of REQUIRED) {
+			const person = everyone.find((p) => p.email === login.email);
+			expect(person, login.email).toBeDefined();
+			expect(person?.role).toBe(login.role);
+			expect(person?.organisation).toBe(login.organisation);
+			expect(await verifyPassword(person?.passwordHash, DEMO_PASSWORD)).toBe(true);
+			expect(await verifyPassword(person?.passwordHash, 'wrong-password')).toBe(false);
+		}
+		expect(DEMO_PASSWORD).toBe('relais-demo');
+		expect(DEMO_LOGINS).toEqual(REQUIRED);
+	});
+
+	it('does nothing when seeded a second time', async () => {
+		const before = await counts();
+		expect(before[1]).toBeGreaterThan(REQUIRED.length);
+		expect(await seedDemoWorkspaceIfEmpty(database.db, config)).toBe(false);
+		expect(await counts()).toEqual(before);
+	});
+
+	it('has one host company and exactly six partners of at least three tiers, one suspended', async () => {
+		const orgs = await database.db.select().from(organisations);
+		const partners = orgs.filter((o) => o.kind === 'partner');
+		expect(orgs.filter((o) => o.kind === 'host')).toHaveLength(1);
+		expect(partners).toHaveLength(6);
+		expect(new Set(partners.map((p) => p.tier)).size).toBeGreaterThanOrEqual(3);
+		expect(partners.every((p) => p.tier !== null && p.regionId !== null)).toBe(true);
+		expect(partners.filter((p) => p.status === 'suspended')).toHaveLength(1);
+		expect(partners.map((p) => p.name)).toEqual(expect.arrayContaining(['Alpha', 'Beta']));
+	});
+
+	it('gives partner people a partner role and host people a host role', async () => {
+		const everyone = await people();
+		for (const person of everyone) {
+			expect(roleFitsOrganisation(person.role, person.kind), person.email).toBe(true);
+			expect(isHostRole(person.role), person.email).toBe(person.kind === 'host');
+		}
+		const partnerCounts = new Map<string, number>();
+		for (const p of everyone.filter((p) => p.kind === 'partner')) {
+			partnerCounts.set(p.organisation, (partnerCounts.get(p.organisation) ?? 0) + 1);
+		}
+		expect(partnerCounts.size).toBe(6);
+		for (const [name, n] of partnerCounts) {
+			expect(n, name).toBeGreaterThanOrEqual(1);
+			expect(n, name).toBeLessThanOrEqual(4);
+		}
+		const alpha = everyone.filter((p) => p.organisation === 'Alpha');
+		const beta = everyone.filter((p) => p.organisation === 'Beta');
+		expect(alpha.filter((p) => p.role === 'partner_member').length).toBeGreaterThanOrEqual(1);
+		expect(beta.map((p) => p.role)).toContain('partner_admin');
+	});
+
+	it('puts every host person in a team and a region, and lets one manager manage two regions', async () => {
+		const hosts = (await people()).filter((p) => p.kind === 'host');
+		expect(hosts.every((p) => p.teamId && p.regionId)).toBe(true);
+		expect(hosts.filter((p) => p.role === 'rep').length).toBeGreaterThanOrEqual(5);
+		const manager = hosts.find((p) => p.email === 'manager@relais.test');
+		const managed = await database.db
+			.select()
+			.from(tables.managerRegions)
+			.where(eq(tables.managerRegions.userId, manager?.id ?? ''));
+		expect(managed).toHaveLength(2);
+	});
+
+	it('keeps pending invitations with hashed tokens, one expired, whose outbox links work', async () => {
+		const invitations = await database.db.select().from(tables.invitations);
+		expect(invitations.length).toBeGreaterThanOrEqual(3);
+		expect(invitations.every((i) => /^[0-9a-f]{64}$/.test(i.tokenHash))).toBe(true);
+		expect(invitations.every((i) => i.acceptedAt === null && i.revokedAt === null)).toBe(true);
+		const now = Date.now();
+		expect(invitations.filter((i) => i.expiresAt.getTime() < now)).toHaveLength(1);
+
+		const outbox = await database.db.select().from(tables.emailOutbox);
+		expect(outbox.every((m) => m.status === 'kept')).toBe(true);
+		expect(outbox.map((m) => m.kind)).toEqual(expect.arrayContaining(['welcome', 'invitation']));
+		const hashes = new Set(invitations.map((i) => i.tokenHash));
+		const links = outbox
+			.filter((m) => m.kind === 'invitation')
+			.map((m) => /http:\/\/relais\.example\/invitation\/([a-z2-7]+)/.exec(m.bodyText)?.[1]);
+		expect(links).toHaveLength(invitations.length);
+		for (const token of links) expect(hashes.has(hashToken(token ?? ''))).toBe(true);
+	});
+
+	it('records activities, notifications and audit entries spread over the past weeks', async () => {
+		const now = Date.now();
+		const activities = await database.db.select().from(tables.activities);
+		const partnerIds = new Set(
+			(await database.db.select().from(organisations))
+				.filter((o) => o.kind === 'partner')
+				.map((o) => o.id)
+		);
+		expect(activities.map((a) => a.verb)).toEqual(
+			expect.arrayContaining(['partner.joined', 'user.invited', 'user.joined'])
+		);
+		expect(activities.some((a) => a.organisationId === null)).toBe(true);
+		for (const a of activities) {
+			if (a.organisationId !== null) expect(partnerIds.has(a.organisationId)).toBe(true);
+		}
+		const times = activities.map((a) => a.createdAt.getTime());
+		expect(Math.max(...times)).toBeLessThanOrEqual(now);
+		expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(14 * 24 * 3600 * 1000);
+
+		const notifications = await database.db.select().from(tables.notifications);
+		expect(new Set(notifications.map((n) => n.kind))).toEqual(
+			new Set(['welcome', 'invitation_accepted', 'role_changed'])
+		);
+		expect(notifications.some((n) => n.readAt === null)).toBe(true);
+		expect(notifications.some((n) => n.readAt !== null)).toBe(true);
+		const everyone = await people();
+		for (const login of REQUIRED) {
+			const id = everyone.find((p) => p.email === login.email)?.id;
+			expect(
+				notifications.some((n) => n.userId === id),
+				login.email
+			).toBe(true);
+		}
+
+		const audit = await database.db.select().from(tables.auditLog);
+		expect(audit.map((a) => a.action)).toEqual(
+			expect.arrayContaining(['organisation.created', 'user.invited', 'user.role_changed'])
+		);
+		const byId = [...audit].sort((a, b) => a.id - b.id).map((a) => a.createdAt.getTime());
+		expect(byId).toEqual([...byId].sort((a, b) => a - b));
+	});
+
+	it('seeds only once when two processes start together', async () => {
+		const other = await freshDatabase(driver);
+		try {
+			const results = await Promise.all([
+				seedDemoWorkspaceIfEmpty(other.db, config),
+				seedDemoWorkspaceIfEmpty(other.db, config)
+			]);
+			expect(results.filter(Boolean)).toHaveLength(1);
+			const rows = await other.db.select({ id: organisations.id }).from(organisations);
+			expect(rows).toHaveLength(7);
+		} finally {
+			await other.drop();
+		}
+	});
+});

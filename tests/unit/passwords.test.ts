@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../../src/lib/server/auth/passwords.ts';
+
+describe('password hashing', () => {
+	it('produces an argon2id hash with the OWASP parameters', async () => {
+		const hashed = await hashPassword('correct horse battery staple');
+		expect(hashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+		expect(hashed).not.toContain('correct horse');
+	});
+
+	it('accepts the right password and refuses a wrong one', async () => {
+		const hashed = await hashPassword('relais-demo');
+		expect(await verifyPassword(hashed, 'relais-demo')).toBe(true);
+		expect(await verifyPassword(hashed, 'relais-demo ')).toBe(false);
+		expect(await verifyPassword(hashed, 'Relais-demo')).toBe(false);
+		expect(await verifyPassword(hashed, '')).toBe(false);
+	});
+
+	it('salts every hash, so one password never gives the same hash twice', async () => {
+		const [a, b] = await Promise.all([hashPassword('same'), hashPassword('same')]);
+		expect(a).not.toBe(b);
+		expect(await verifyPassword(a, 'same')).toBe(true);
+		expect(await verifyPassword(b, 'same')).toBe(true);
+	});
+
+	it('handles accents and long passwords', async () => {
+		const password = 'mot de passe très sûr — ' + 'é'.repeat(200);
+		const hashed = await hashPassword(password);
+		expect(await verifyPassword(hashed, password)).toBe(true);
+		expect(await verifyPassword(hashed, password.normalize('NFD'))).toBe(false);
+	});
+
+	it('treats a missing or malformed hash as a mismatch instead of throwing', async () => {
+		expect(await verifyPassword(null, 'anything')).toBe(false);
+		expect(await verifyPassword(undefined, 'anything')).toBe(false);
+		expect(await verifyPassword('', 'anything')).toBe(false);
+		expect(await verifyPassword('not-a-hash', 'anything')).toBe(false);
+		expect(await verifyPassword('$argon2id$v=19$m=19456,t=2,p=1$broken', 'anything')).toBe(false);
+	});
+});
