@@ -62,12 +62,25 @@ function summary(outcomes: Outcome[], total: number) {
 	console.log(`  total ${total.toFixed(1)} s`);
 }
 
+/** `npm test -- --from test:unit` resumes at a step after fixing it. */
+function firstStep(args: string[]): number {
+	const at = args.indexOf('--from');
+	if (at === -1) return 0;
+	const index = steps.findIndex((step) => step.script === args[at + 1]);
+	if (index === -1) {
+		console.error(`test-all: --from needs one of: ${steps.map((s) => s.script).join(', ')}`);
+		process.exit(2);
+	}
+	return index;
+}
+
 console.log(`npm test — database: ${describeDatabase()}`);
 const started = performance.now();
 const outcomes: Outcome[] = steps.map((step) => ({ step, status: 'not run' }));
+const from = firstStep(process.argv.slice(2));
 let failed: Outcome | undefined;
 
-for (const outcome of outcomes) {
+for (const outcome of outcomes.slice(from)) {
 	banner(`npm run ${outcome.step.script} — ${outcome.step.what}`);
 	const stepStarted = performance.now();
 	const code = await run(outcome.step.script);
@@ -83,7 +96,7 @@ summary(outcomes, (performance.now() - started) / 1000);
 if (failed) {
 	console.error(
 		`\n${paint(31, `npm test failed at \`npm run ${failed.step.script}\``)} ` +
-			`(${failed.step.what}). Fix it, rerun that step alone, then \`npm test\`.`
+			`(${failed.step.what}). Fix it, then resume with \`npm test -- --from ${failed.step.script}\`.`
 	);
 	process.exit(1);
 }

@@ -10,6 +10,8 @@ import type { A11yDialog, A11yTarget } from './support/a11y.ts';
 export type A11yRoute = A11yTarget & {
 	/** SvelteKit route id: the folder of the `+page.svelte` under src/routes, e.g. '/(app)/admin/users'. */
 	route: string;
+	/** Tells apart several entries of one route in test titles, e.g. 'from a real e-mail link'. */
+	label?: string;
 };
 
 const ADMIN = 'admin@relais.test';
@@ -138,6 +140,7 @@ export const a11yRoutes: A11yRoute[] = [
 	{
 		route: '/(auth)/reset-password/[token]',
 		// A real link, from the Outbox, shows the form.
+		label: 'from a reset e-mail',
 		path: async (page) => {
 			const { latestEmailLink } = await import('./support/fixtures.ts');
 			await page.goto('/forgot-password');
@@ -152,6 +155,7 @@ export const a11yRoutes: A11yRoute[] = [
 	{ route: '/(auth)/invitation/[token]', path: '/invitation/not-a-valid-token' },
 	{
 		route: '/(auth)/invitation/[token]',
+		label: 'from an invitation e-mail',
 		// A real invitation from Alpha's partner admin, read in the Outbox, shows the form.
 		path: async (page) => {
 			const { latestEmailLink, loginAs, relaisUrl } = await import('./support/fixtures.ts');

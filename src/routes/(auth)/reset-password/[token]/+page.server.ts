@@ -1,5 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { AuthError, AUTH_ERROR_MESSAGES, getPasswordResetStatus, resetPassword } from '$lib/server/auth';
+import {
+	AuthError,
+	AUTH_ERROR_MESSAGES,
+	getPasswordResetStatus,
+	resetPassword
+} from '$lib/server/auth';
 import { clientAddress } from '$lib/server/http/client';
 import { formMessage, parseForm } from '$lib/server/http/forms';
 import { resetPasswordSchema } from '$lib/shared/schemas/auth';
@@ -23,7 +28,12 @@ export const actions: Actions = {
 		const parsed = parseForm(resetPasswordSchema, formData);
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
-			await resetPassword(event.locals.runtime.db, event.params.token, parsed.data.password, clientAddress(event));
+			await resetPassword(
+				event.locals.runtime.db,
+				event.params.token,
+				parsed.data.password,
+				clientAddress(event)
+			);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code]));

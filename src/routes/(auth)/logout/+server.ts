@@ -1,0 +1,14 @@
+import { redirect } from '@sveltejs/kit';
+import { invalidateSession } from '$lib/server/auth';
+import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import type { RequestHandler } from './$types';
+
+/** Ends this session (a POST from the account menu; SvelteKit's CSRF check applies). */
+export const POST: RequestHandler = async (event) => {
+	const { locals } = event;
+	if (locals.session) await invalidateSession(locals.runtime.db, locals.session.id);
+	deleteSessionCookie(event);
+	redirect(303, '/login?reason=signed-out');
+};
+
+export const GET: RequestHandler = () => redirect(303, '/');
