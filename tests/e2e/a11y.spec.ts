@@ -4,9 +4,9 @@ import { test } from './support/fixtures.ts';
 
 // One test per entry of the registry; tests/unit/a11y-coverage.test.ts keeps the registry complete.
 for (const entry of a11yRoutes) {
-	const where = `${entry.route} ${entry.label ?? (typeof entry.path === 'string' ? `at ${entry.path}` : '')}`;
+	const where = entry.label ?? (typeof entry.path === 'string' ? `at ${entry.path}` : '');
 	const who = entry.as ? `signed in as ${entry.as}` : 'signed out';
-	test(`${where} ${who} passes axe in French and English on a phone and a desktop`, async ({
+	test(`${[entry.route, where, who].filter(Boolean).join(' ')} passes axe in French and English on a phone and a desktop`, async ({
 		page
 	}) => {
 		const views = Object.keys(VIEWPORTS).length * 2;

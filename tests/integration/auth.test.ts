@@ -317,7 +317,7 @@ describe('invitations', () => {
 			ctx
 		);
 		const first = (await linkFromOutbox(database, 'late@relais.test')).split('/invitation/')[1];
-		await new Promise((r) => setTimeout(r, 5));
+		await new Promise((resolve) => setTimeout(resolve, 5));
 		await inviteUser(
 			database.db,
 			actor(admin),

@@ -37,7 +37,7 @@ describe.each(drivers())('the database on %s', (driver) => {
 		const unlisten = await database.listen('test_channel', (p) => received.push(p));
 		await database.db.transaction(async (tx) => {
 			await tx.execute(sql`select pg_notify('test_channel', 'hello')`);
-			await new Promise((r) => setTimeout(r, 50));
+			await new Promise((resolve) => setTimeout(resolve, 50));
 			expect(received).toEqual([]);
 		});
 		await expect.poll(() => received).toEqual(['hello']);

@@ -5,10 +5,12 @@ import {
 	generateToken,
 	validateSessionToken
 } from '../../src/lib/server/auth/sessions.ts';
+import { listAudit } from '../../src/lib/server/audit/index.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { LIVE_CHANNEL } from '../../src/lib/server/live/events.ts';
 import {
 	assignTeamAndRegion,
+	auditNewerCursor,
 	changeRole,
 	createPartnerOrganisation,
 	deactivateUser,
@@ -838,6 +840,27 @@ describe.each(drivers())('the workspace commands on %s', (driver) => {
 			const { alphaadmin } = people;
 			const page = await listPeople(database.db, alphaadmin, { organisationId: beta.id });
 			expect(new Set(page.items.map((p) => p.organisationId))).toEqual(new Set([alpha.id]));
+		});
+	});
+
+	describe('the audit log pages', () => {
+		it('walks back to newer pages with the cursor auditNewerCursor gives', async () => {
+			const filter = { limit: 2 };
+			const first = await listAudit(database.db, filter);
+			const second = await listAudit(database.db, { ...filter, before: first.nextCursor });
+			const third = await listAudit(database.db, { ...filter, before: second.nextCursor });
+			expect(third.items).toHaveLength(2);
+			expect(await auditNewerCursor(database.db, filter, third.items[0].id)).toBe(first.nextCursor);
+			expect(await auditNewerCursor(database.db, filter, second.items[0].id)).toBeNull();
+			expect(await auditNewerCursor(database.db, filter, first.items[0].id)).toBeUndefined();
+		});
+
+		it('keeps the filters when walking back', async () => {
+			const filter = { limit: 1, action: 'user.role_changed' };
+			const first = await listAudit(database.db, filter);
+			const second = await listAudit(database.db, { ...filter, before: first.nextCursor });
+			expect(second.items[0].action).toBe('user.role_changed');
+			expect(await auditNewerCursor(database.db, filter, second.items[0].id)).toBeNull();
 		});
 	});
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -49,7 +49,28 @@ async function freshStorage(): Promise<Storage> {
 	};
 }
 
-function serverEnv(storage: Storage): NodeJS.ProcessEnv {
+/**
+ * A private copy of build/ for this run: a `npm run build` started meanwhile (another terminal, another
+ * run) replaces the files the server streams and would crash it. Kept inside the project so the
+ * build's imports still resolve from node_modules.
+ */
+function snapshotBuild(): { handler: string; remove(): void } {
+	const build = join(root, 'build');
+	if (!existsSync(join(build, 'handler.js'))) {
+		throw new Error(
+			'No build/handler.js: run the browser tests with `npm run test:e2e`, which builds first.'
+		);
+	}
+	mkdirSync(join(root, '.test-data'), { recursive: true });
+	const copy = mkdtempSync(join(root, '.test-data', 'e2e-build-'));
+	cpSync(build, copy, { recursive: true });
+	return {
+		handler: join(copy, 'handler.js'),
+		remove: () => rmSync(copy, { recursive: true, force: true })
+	};
+}
+
+function serverEnv(storage: Storage, handler: string): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	// The browser flows read e-mail from the admin Outbox, and the origin is only known once listening.
 	for (const key of ['DATABASE_URL', 'RELAIS_DATA_DIR', 'SMTP_URL', 'ORIGIN', 'PROTOCOL_HEADER'])
@@ -61,7 +82,8 @@ function serverEnv(storage: Storage): NodeJS.ProcessEnv {
 		HOST: '127.0.0.1',
 		NODE_ENV: 'production',
 		LOG_LEVEL: 'warn',
-		RELAIS_SEED: 'demo'
+		RELAIS_SEED: 'demo',
+		RELAIS_HANDLER: handler
 	};
 }
 
@@ -138,19 +160,24 @@ async function stop(server: ChildProcess): Promise<void> {
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-	const storage = await freshStorage();
+	const build = snapshotBuild();
+	const storage = await freshStorage().catch((error: unknown) => {
+		build.remove();
+		throw error;
+	});
 	let server: ChildProcess | undefined;
 	let stopping = false;
 	const teardown = async () => {
 		stopping = true;
 		if (server) await stop(server);
 		await storage.remove();
+		build.remove();
 	};
 	try {
 		// Its own process group (setsid), so teardown stops the server and anything it started.
 		server = spawn(join(root, 'node_modules/.bin/node'), ['server/index.ts'], {
 			cwd: root,
-			env: serverEnv(storage),
+			env: serverEnv(storage, build.handler),
 			detached: true,
 			stdio: ['ignore', 'pipe', 'pipe']
 		});

@@ -9,6 +9,9 @@ export function requireUser(locals: App.Locals, url?: URL): SessionUser {
 }
 
 /** Turns a policy answer into a 403 page. */
-export function authorize(allowed: boolean, message = 'You do not have access to this page.'): void {
+export function authorize(
+	allowed: boolean,
+	message = 'You do not have access to this page.'
+): void {
 	if (!allowed) error(403, { message, code: 'FORBIDDEN' });
 }

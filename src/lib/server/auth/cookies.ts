@@ -17,5 +17,10 @@ export function setSessionCookie(event: RequestEvent, token: string, expiresAt: 
 }
 
 export function deleteSessionCookie(event: RequestEvent): void {
-	event.cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: secure(event) });
+	event.cookies.delete(SESSION_COOKIE, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: secure(event)
+	});
 }

@@ -34,7 +34,10 @@ export async function inviteUser(
 	input: InviteInput,
 	context: { origin: string; ip?: string | null; mail: MailSettings }
 ): Promise<{ invitationId: string; link: string }> {
-	const [org] = await db.select().from(organisations).where(eq(organisations.id, input.organisationId));
+	const [org] = await db
+		.select()
+		.from(organisations)
+		.where(eq(organisations.id, input.organisationId));
 	if (!org) throw new WorkspaceError('NOT_FOUND');
 	if (!canInvite(actor, { id: org.id, kind: org.kind }, input.role)) {
 		throw new WorkspaceError('FORBIDDEN');
@@ -114,7 +117,10 @@ export type InvitationView = {
 	inviterName?: string | null;
 };
 
-function statusOf(row: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, orgActive: boolean): TokenStatus {
+function statusOf(
+	row: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
+	orgActive: boolean
+): TokenStatus {
 	if (row.acceptedAt) return 'used';
 	if (row.revokedAt || !orgActive) return 'revoked';
 	if (row.expiresAt.getTime() <= Date.now()) return 'expired';
@@ -173,7 +179,10 @@ export async function acceptInvitation(
 		if (!row) throw new AuthError('TOKEN_INVALID');
 		// Lock the invitation so a double submit cannot create two accounts.
 		await tx.execute(sql`select id from invitations where id = ${row.invitation.id} for update`);
-		const [fresh] = await tx.select().from(invitations).where(eq(invitations.id, row.invitation.id));
+		const [fresh] = await tx
+			.select()
+			.from(invitations)
+			.where(eq(invitations.id, row.invitation.id));
 		const status = statusOf(fresh, row.organisationStatus === 'active');
 		if (status !== 'valid') throw new AuthError(STATUS_ERRORS[status]);
 		const [taken] = await tx
@@ -195,7 +204,10 @@ export async function acceptInvitation(
 				passwordHash
 			})
 			.returning({ id: users.id });
-		await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, fresh.id));
+		await tx
+			.update(invitations)
+			.set({ acceptedAt: new Date() })
+			.where(eq(invitations.id, fresh.id));
 		const scope = row.organisationKind === 'partner' ? fresh.organisationId : null;
 		await recordAudit(tx, {
 			actorId: user.id,

@@ -35,7 +35,10 @@ export type LoginInput = { email: string; password: string; ip: string; userAgen
  * Checks the password and opens a session. Never tells whether the e-mail exists: an unknown
  * e-mail, a wrong password, a deactivated user or a suspended partner get the same answer.
  */
-export async function login(db: Db, input: LoginInput): Promise<{ token: string; session: Session; locale: string }> {
+export async function login(
+	db: Db,
+	input: LoginInput
+): Promise<{ token: string; session: Session; locale: string }> {
 	const accountKey = `login:account:${input.email.toLowerCase()}`;
 	const ipKey = `login:ip:${input.ip}`;
 	for (const [key, rule] of [
@@ -74,7 +77,10 @@ export async function changePassword(
 	userId: string,
 	input: { current: string; next: string }
 ): Promise<{ token: string; session: Session }> {
-	const [user] = await db.select({ hash: users.passwordHash }).from(users).where(and(eq(users.id, userId)));
+	const [user] = await db
+		.select({ hash: users.passwordHash })
+		.from(users)
+		.where(and(eq(users.id, userId)));
 	if (!user?.hash || !(await verifyPassword(user.hash, input.current))) {
 		throw new AuthError('WRONG_PASSWORD');
 	}

@@ -32,7 +32,9 @@ export async function requestPasswordReset(
 	const token = generateLinkToken();
 	const expiresAt = new Date(Date.now() + RESET_TTL_MS);
 	await db.transaction(async (tx) => {
-		await tx.insert(passwordResets).values({ tokenHash: hashLinkToken(token), userId: user.id, expiresAt });
+		await tx
+			.insert(passwordResets)
+			.values({ tokenHash: hashLinkToken(token), userId: user.id, expiresAt });
 		const mail = passwordResetEmail({
 			locale: user.locale ?? context.locale,
 			link: `${context.origin}/reset-password/${token}`,
@@ -74,12 +76,18 @@ const STATUS_ERRORS = {
 } as const;
 
 /** Sets the new password, spends the link and ends every session of the account. */
-export async function resetPassword(db: Db, token: string, password: string, ip?: string | null): Promise<void> {
+export async function resetPassword(
+	db: Db,
+	token: string,
+	password: string,
+	ip?: string | null
+): Promise<void> {
 	const passwordHash = await hashPassword(password);
 	await db.transaction(async (tx) => {
 		const row = await findReset(tx, token);
 		const status = statusOf(row);
-		if (!row || status !== 'valid') throw new AuthError(STATUS_ERRORS[status === 'valid' ? 'invalid' : status]);
+		if (!row || status !== 'valid')
+			throw new AuthError(STATUS_ERRORS[status === 'valid' ? 'invalid' : status]);
 		const spent = await tx
 			.update(passwordResets)
 			.set({ usedAt: new Date() })

@@ -8,7 +8,11 @@ export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
 // Kept in the database so that several app processes share the counters.
 
 /** Is this key over its limit right now? (Does not count an attempt.) */
-export async function checkRateLimit(db: Db, key: string, rule: RateLimitRule): Promise<RateLimitState> {
+export async function checkRateLimit(
+	db: Db,
+	key: string,
+	rule: RateLimitRule
+): Promise<RateLimitState> {
 	const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key));
 	if (!row) return { limited: false, retryAfterSeconds: 0 };
 	const resetsAt = row.windowStart.getTime() + rule.windowMs;

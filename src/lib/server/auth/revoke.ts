@@ -10,5 +10,9 @@ export const SESSION_REVOKED = 'session.revoked';
  */
 export async function revokeUserAccess(db: Db, userId: string): Promise<void> {
 	await invalidateUserSessions(db, userId);
-	await publishLiveEvent(db, { type: SESSION_REVOKED, audience: { users: [userId] }, data: { userId } });
+	await publishLiveEvent(db, {
+		type: SESSION_REVOKED,
+		audience: { users: [userId] },
+		data: { userId }
+	});
 }

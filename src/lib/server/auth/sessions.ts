@@ -80,7 +80,11 @@ export async function validateSessionToken(
 				regionId: users.regionId,
 				active: users.active
 			},
-			organisation: { kind: organisations.kind, name: organisations.name, status: organisations.status }
+			organisation: {
+				kind: organisations.kind,
+				name: organisations.name,
+				status: organisations.status
+			}
 		})
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))

@@ -12,7 +12,13 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import type { Locale, OrganisationKind, OrganisationStatus, Role, Tier } from '../../shared/enums.ts';
+import type {
+	Locale,
+	OrganisationKind,
+	OrganisationStatus,
+	Role,
+	Tier
+} from '../../shared/enums.ts';
 
 // Timestamps are always with time zone, read as Date.
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

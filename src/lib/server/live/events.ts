@@ -10,9 +10,7 @@ export const LIVE_CHANNEL = 'relais_live';
  * - `everyone`: every signed-in user (workspace-wide announcements without partner data).
  */
 export type LiveAudience =
-	| { users: string[] }
-	| { organisation: string | null }
-	| { everyone: true };
+	{ users: string[] } | { organisation: string | null } | { everyone: true };
 
 export type LiveEvent = {
 	type: string;

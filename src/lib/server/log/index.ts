@@ -7,6 +7,9 @@ export function createLogger(options: { level: string; pretty: boolean }): Logge
 	if (!options.pretty) return pino({ level: options.level });
 	return pino({
 		level: options.level,
-		transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } }
+		transport: {
+			target: 'pino-pretty',
+			options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }
+		}
 	});
 }

@@ -11,19 +11,32 @@ export const loginSchema = z.object({
 
 const newPassword = z
 	.object({ password: password(), confirm: z.string().max(200) })
-	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'error_passwords_differ' });
+	.refine((v) => v.password === v.confirm, {
+		path: ['confirm'],
+		message: 'error_passwords_differ'
+	});
 
 export const acceptInvitationSchema = z
 	.object({ name: text(100), password: password(), confirm: z.string().max(200) })
-	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'error_passwords_differ' });
+	.refine((v) => v.password === v.confirm, {
+		path: ['confirm'],
+		message: 'error_passwords_differ'
+	});
 
 export const forgotPasswordSchema = z.object({ email: email() });
 
 export const resetPasswordSchema = newPassword;
 
 export const changePasswordSchema = z
-	.object({ current: z.string().min(1).max(200), password: password(), confirm: z.string().max(200) })
-	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'error_passwords_differ' });
+	.object({
+		current: z.string().min(1).max(200),
+		password: password(),
+		confirm: z.string().max(200)
+	})
+	.refine((v) => v.password === v.confirm, {
+		path: ['confirm'],
+		message: 'error_passwords_differ'
+	});
 
 export const localeSchema = z.object({
 	locale: z.enum(LOCALES),

@@ -31,9 +31,12 @@ export const actions: Actions = {
 			setSessionCookie(event, token, session.expiresAt);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
-			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code], undefined, {
-				current: { key: AUTH_ERROR_MESSAGES[error.code] }
-			}));
+			return fail(
+				400,
+				formMessage(formData, AUTH_ERROR_MESSAGES[error.code], undefined, {
+					current: { key: AUTH_ERROR_MESSAGES[error.code] }
+				})
+			);
 		}
 		return { passwordChanged: true };
 	}
