@@ -1,3 +1,4 @@
+import { label } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
 import type { NotificationItem } from '$lib/shared/notifications';
 
@@ -30,6 +31,11 @@ export function notificationText(item: Pick<NotificationItem, 'kind' | 'data'>):
 			return m.notifications_kind_invitation_accepted({ name: text(data.name) });
 		case 'role_changed':
 			return m.notifications_kind_role_changed({ role: roleLabel(data.role) });
+		case 'tier_changed':
+			return m.notifications_kind_tier_changed({
+				organisation: text(data.organisationName),
+				tier: label('tier', typeof data.tier === 'string' ? data.tier : null)
+			});
 		case 'test':
 			return m.notifications_kind_test();
 		default:

@@ -193,6 +193,9 @@ export async function listPendingInvitations(
 	}));
 }
 
+// Short lists are sorted here rather than in SQL: PGlite's C collation puts "Île-de-France" last.
+const byName = new Intl.Collator('fr', { sensitivity: 'base' });
+
 export type OrganisationRow = {
 	id: string;
 	name: string;
@@ -230,14 +233,16 @@ export async function listOrganisations(
 	db: Db,
 	options: { kind?: OrganisationKind; status?: OrganisationStatus } = {}
 ): Promise<OrganisationRow[]> {
-	return organisationQuery(db)
-		.where(
-			and(
-				options.kind ? eq(organisations.kind, options.kind) : undefined,
-				options.status ? eq(organisations.status, options.status) : undefined
-			)
+	const rows = await organisationQuery(db).where(
+		and(
+			options.kind ? eq(organisations.kind, options.kind) : undefined,
+			options.status ? eq(organisations.status, options.status) : undefined
 		)
-		.orderBy(sql`${organisations.kind} = 'partner'`, sql`lower(${organisations.name})`);
+	);
+	return rows.sort(
+		(a, b) =>
+			Number(a.kind === 'partner') - Number(b.kind === 'partner') || byName.compare(a.name, b.name)
+	);
 }
 
 export async function getOrganisation(db: Db, id: string): Promise<OrganisationRow | null> {
@@ -255,18 +260,18 @@ export type TeamRow = {
 };
 
 export async function listRegions(db: Db): Promise<RegionRow[]> {
-	return db
+	const rows = await db
 		.select({ id: regions.id, code: regions.code, name: regions.name })
-		.from(regions)
-		.orderBy(asc(regions.name));
+		.from(regions);
+	return rows.sort((a, b) => byName.compare(a.name, b.name));
 }
 
 export async function listTeams(db: Db): Promise<TeamRow[]> {
-	return db
+	const rows = await db
 		.select({ id: teams.id, name: teams.name, regionId: teams.regionId, regionName: regions.name })
 		.from(teams)
-		.leftJoin(regions, eq(regions.id, teams.regionId))
-		.orderBy(asc(teams.name));
+		.leftJoin(regions, eq(regions.id, teams.regionId));
+	return rows.sort((a, b) => byName.compare(a.name, b.name));
 }
 
 /** Names of these people (for labels of ids found in URLs), in no particular order. */

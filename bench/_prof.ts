@@ -1,0 +1,28 @@
+import { PGlite } from '@electric-sql/pglite';
+import { validateSessionToken, createSession, generateToken } from '../src/lib/server/auth/sessions.ts';
+import { createDb, migrate, tables } from '../src/lib/server/db/index.ts';
+const url = process.env.PURL;
+const pglite = url ? undefined : new PGlite();
+const database = await createDb(url ? { databaseUrl: url } : { pglite });
+await migrate(database);
+const db = database.db;
+const [org] = await db.insert(tables.organisations).values({ name: 'h'+Date.now(), kind: 'host' }).returning();
+const [u] = await db.insert(tables.users).values({ email: `a${Date.now()}@b.c`, name: 'a', organisationId: org.id, role: 'admin' }).returning();
+const token = generateToken();
+await createSession(db, token, u.id);
+for (let i = 0; i < 3000; i++) await validateSessionToken(db, token);
+const { Session } = await import('node:inspector/promises');
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.setSamplingInterval', { interval: 50 }); await s.post('Profiler.start');
+const t0 = performance.now();
+for (let i = 0; i < 5000; i++) await validateSessionToken(db, token);
+console.log('µs/op', (performance.now() - t0) * 1000 / 5000);
+const { profile } = await s.post('Profiler.stop');
+const self = new Map<string, number>();
+const total = profile.samples!.length;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const counts = new Map<number, number>();
+for (const id of profile.samples!) counts.set(id, (counts.get(id) ?? 0) + 1);
+for (const [id, c] of counts) { const n = byId.get(id)!; const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/.*node_modules\//, '')}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + c); }
+for (const [k, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log((100 * c / total).toFixed(1).padStart(5), k);
+await database.close();

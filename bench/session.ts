@@ -1,0 +1,260 @@
+// What Relais adds on every signed-in request: validateSessionToken (regex, SHA-256, a drizzle join
+// of sessions, users and organisations, the checks) against the same look-up as one raw SQL
+// statement through the bare driver. `npm run bench:session`; PostgreSQL too when DATABASE_URL is
+// set (an admin URL: a throwaway database is created and dropped). See docs/performance.md.
+import { PGlite } from '@electric-sql/pglite';
+import { createHash } from 'node:crypto';
+import postgres from 'postgres';
+import { hashToken, SESSION_TTL, validateSessionToken } from '../src/lib/server/auth/sessions.ts';
+import { createDb, migrate, tables, type Db } from '../src/lib/server/db/index.ts';
+import { HOST_ROLES, PARTNER_ROLES, TIERS } from '../src/lib/shared/enums.ts';
+import {
+	backendWatcher,
+	describeMachine,
+	fmt,
+	fmtSpread,
+	memory,
+	overlaps,
+	pin,
+	printTable,
+	seeded,
+	seededToken,
+	seededUuid,
+	spread,
+	throwawayDatabase,
+	type BackendWatcher,
+	type Spread
+} from './lib.ts';
+
+const SEED = 0x5e55;
+const USERS = 1000;
+const HOST_USERS = 100;
+const PARTNERS = 20;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 4000);
+const WARMUP = 2000;
+
+// The join validateSessionToken asks drizzle for, written by hand.
+const LOOKUP_SQL = `select s.id, s.user_id, s.expires_at, u.id as uid, u.email, u.name, u.locale,
+	u.role, u.organisation_id, u.team_id, u.region_id, u.active, o.kind, o.name as org_name, o.status
+	from sessions s join users u on u.id = s.user_id join organisations o on o.id = u.organisation_id
+	where s.id = $1`;
+
+type Row = { expires_at: Date; active: boolean; status: string };
+type Variant = { name: string; lookup(token: string): Promise<boolean> };
+type Result = { name: string; wall: Spread; cpu: Spread; pg: Spread };
+
+// The bare way to hash a token: Node's own SHA-256 (Relais uses @oslojs/crypto's, in JavaScript).
+const sha256Hex = (token: string) => createHash('sha256').update(token).digest('hex');
+const valid = (row: Row | undefined) =>
+	!!row && row.expires_at.getTime() > Date.now() && row.active && row.status === 'active';
+
+/** 1 host, 20 partners, 1,000 users each with a live session (renewal never due during the run). */
+async function seed(db: Db): Promise<string[]> {
+	const rand = seeded(SEED);
+	const host = { id: seededUuid(rand), name: 'Bench host', kind: 'host' as const };
+	const partners = Array.from({ length: PARTNERS }, (_, i) => ({
+		id: seededUuid(rand),
+		name: `Bench partner ${i + 1}`,
+		kind: 'partner' as const,
+		tier: TIERS[i % TIERS.length]
+	}));
+	await db.insert(tables.organisations).values([host, ...partners]);
+	const tokens: string[] = [];
+	const users: (typeof tables.users.$inferInsert)[] = [];
+	const sessions: (typeof tables.sessions.$inferInsert)[] = [];
+	const expiresAt = new Date(Date.now() + SESSION_TTL);
+	for (let i = 0; i < USERS; i++) {
+		const inHost = i < HOST_USERS;
+		const id = seededUuid(rand);
+		users.push({
+			id,
+			email: `user${i}@bench.example`,
+			name: `Bench user ${i}`,
+			locale: i % 2 ? 'en' : 'fr',
+			organisationId: inHost ? host.id : partners[i % PARTNERS].id,
+			role: inHost ? HOST_ROLES[i % HOST_ROLES.length] : PARTNER_ROLES[i % 5 ? 1 : 0]
+		});
+		const token = seededToken(rand);
+		tokens.push(token);
+		sessions.push({ id: hashToken(token), userId: id, expiresAt });
+	}
+	for (let i = 0; i < USERS; i += 250) {
+		await db.insert(tables.users).values(users.slice(i, i + 250));
+		await db.insert(tables.sessions).values(sessions.slice(i, i + 250));
+	}
+	return tokens;
+}
+
+const relais = (db: Db): Variant => ({
+	name: 'Relais validateSessionToken',
+	lookup: async (token) => (await validateSessionToken(db, token)).user !== null
+});
+
+async function runRound(
+	variant: Variant,
+	tokens: string[],
+	order: number[],
+	watcher?: BackendWatcher
+) {
+	const before = await watcher?.sample();
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	for (const i of order) {
+		if (!(await variant.lookup(tokens[i]))) throw new Error(`${variant.name} lost a session`);
+	}
+	const wallUs = ((performance.now() - t0) * 1000) / order.length;
+	const cpu = process.cpuUsage(cpu0);
+	const after = await watcher?.sample();
+	const pgUs = before && after ? watcher!.cpuUs(before, after) / order.length : NaN;
+	return { wallUs, cpuUs: (cpu.user + cpu.system) / order.length, pgUs };
+}
+
+/** Warm-up, then A B (C) A B (C) … for ROUNDS rounds of LOOKUPS look-ups each. */
+async function compare(variants: Variant[], tokens: string[], watcher?: BackendWatcher) {
+	const rand = seeded(SEED + 1);
+	const order = Array.from({ length: LOOKUPS }, () => Math.floor(rand() * tokens.length));
+	for (const v of variants) await runRound(v, tokens, order.slice(0, WARMUP));
+	const runs = variants.map(() => ({ wall: [] as number[], cpu: [] as number[], pg: [] as number[] }));
+	for (let r = 0; r < ROUNDS; r++) {
+		for (const [k, v] of variants.entries()) {
+			const { wallUs, cpuUs, pgUs } = await runRound(v, tokens, order, watcher);
+			runs[k].wall.push(wallUs);
+			runs[k].cpu.push(cpuUs);
+			runs[k].pg.push(pgUs);
+		}
+	}
+	return variants.map((v, k): Result => ({
+		name: v.name,
+		wall: spread(runs[k].wall),
+		cpu: spread(runs[k].cpu),
+		pg: spread(runs[k].pg)
+	}));
+}
+
+function ratio(b: Spread, a: Spread): string {
+	return `×${fmt(b.median / a.median, 2)}${overlaps(a, b) ? ' (ranges overlap)' : ''}`;
+}
+
+function report(driver: string, results: Result[]) {
+	const base = results[0];
+	console.log(`\n${driver}: µs per look-up, median [min–max] of ${ROUNDS} rounds × ${LOOKUPS}`);
+	printTable(
+		['variant', 'wall µs', 'Node CPU µs', 'PostgreSQL CPU µs', 'wall vs raw', 'CPU vs raw'],
+		results.map((r) => [
+			r.name,
+			fmtSpread(r.wall),
+			fmtSpread(r.cpu),
+			Number.isNaN(r.pg.median) ? 'in process' : fmtSpread(r.pg),
+			r === base ? '–' : ratio(r.wall, base.wall),
+			r === base ? '–' : ratio(r.cpu, base.cpu)
+		])
+	);
+	console.log(memory());
+}
+
+async function benchPglite(): Promise<Result[]> {
+	const pglite = new PGlite();
+	const database = await createDb({ pglite });
+	try {
+		await migrate(database);
+		const tokens = await seed(database.db);
+		const raw: Variant = {
+			name: 'raw SQL (pglite.query)',
+			lookup: async (token) => valid((await pglite.query<Row>(LOOKUP_SQL, [sha256Hex(token)])).rows[0])
+		};
+		const results = await compare([raw, relais(database.db)], tokens);
+		report('PGlite (in process, CPU 0)', results);
+		return results;
+	} finally {
+		await database.close();
+	}
+}
+
+async function benchPostgres(adminUrl: string): Promise<Result[]> {
+	const scratch = await throwawayDatabase(adminUrl, 'relais_bench_session');
+	const database = await createDb({ databaseUrl: scratch.url });
+	const sql = postgres(scratch.url, { max: 10, onnotice: () => {} });
+	const watcher = backendWatcher(adminUrl, scratch.name, 1);
+	try {
+		await migrate(database);
+		const tokens = await seed(database.db);
+		const prepared: Variant = {
+			name: 'raw SQL (postgres.js sql``)',
+			lookup: async (token) => {
+				const id = sha256Hex(token);
+				const [row] = await sql<Row[]>`select s.id, s.user_id, s.expires_at, u.id as uid,
+					u.email, u.name, u.locale, u.role, u.organisation_id, u.team_id, u.region_id,
+					u.active, o.kind, o.name as org_name, o.status
+					from sessions s join users u on u.id = s.user_id
+					join organisations o on o.id = u.organisation_id where s.id = ${id}`;
+				return valid(row);
+			}
+		};
+		// drizzle sends its queries through sql.unsafe without `prepare`: an unnamed statement,
+		// parsed and planned again each time. This row separates that from drizzle's own cost.
+		const unprepared: Variant = {
+			name: 'raw SQL, unprepared (sql.unsafe)',
+			lookup: async (token) => valid((await sql.unsafe<Row[]>(LOOKUP_SQL, [sha256Hex(token)]))[0])
+		};
+		const results = await compare([prepared, unprepared, relais(database.db)], tokens, watcher);
+		report(`PostgreSQL (server backends on ${watcher.where()})`, results);
+		return results;
+	} finally {
+		await sql.end();
+		await database.close();
+		await watcher.close();
+		await scratch.drop();
+	}
+}
+
+/** The hash alone, CPU only: @oslojs/crypto's SHA-256 against node:crypto's, alternating. */
+function hashRounds() {
+	const rand = seeded(SEED + 2);
+	const tokens = Array.from({ length: 1000 }, () => seededToken(rand));
+	const time = (f: (t: string) => string) => {
+		const t0 = process.cpuUsage();
+		for (let k = 0; k < 20; k++) for (const t of tokens) f(t);
+		const d = process.cpuUsage(t0);
+		return (d.user + d.system) / (20 * tokens.length);
+	};
+	time(hashToken);
+	time(sha256Hex);
+	const oslo: number[] = [];
+	const node: number[] = [];
+	for (let r = 0; r < ROUNDS; r++) {
+		node.push(time(sha256Hex));
+		oslo.push(time(hashToken));
+	}
+	const [a, b] = [spread(node), spread(oslo)];
+	console.log('\nSHA-256 of one token, CPU µs per call, median [min–max]');
+	printTable(
+		['implementation', 'CPU µs', 'vs node:crypto'],
+		[
+			['node:crypto createHash', fmtSpread(a, 2), '–'],
+			['@oslojs/crypto (hashToken)', fmtSpread(b, 2), ratio(b, a)]
+		]
+	);
+}
+
+async function main() {
+	console.log(describeMachine());
+	console.log(`process under test: ${pin(0)}; seed ${SEED}, ${USERS} users with sessions`);
+	const lite = await benchPglite();
+	const url = process.env.DATABASE_URL;
+	const pg = url ? await benchPostgres(url) : null;
+	hashRounds();
+	const headline = (name: string, r: Result[]) =>
+		`${name} Node CPU ${ratio(r[r.length - 1].cpu, r[0].cpu)}, wall ${ratio(r[r.length - 1].wall, r[0].wall)}`;
+	console.log(
+		`\nheadline: validateSessionToken vs raw SQL — ${[
+			pg ? headline('PostgreSQL', pg) : 'PostgreSQL not run (no DATABASE_URL)',
+			headline('PGlite', lite)
+		].join('; ')}`
+	);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
