@@ -3,6 +3,7 @@
 // statement through the bare driver. `npm run bench:session`; PostgreSQL too when DATABASE_URL is
 // set (an admin URL: a throwaway database is created and dropped). See docs/performance.md.
 import { PGlite } from '@electric-sql/pglite';
+import { eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { hashToken, SESSION_TTL, validateSessionToken } from '../src/lib/server/auth/sessions.ts';
@@ -91,6 +92,28 @@ const relais = (db: Db): Variant => ({
 	lookup: async (token) => (await validateSessionToken(db, token)).user !== null
 });
 
+/**
+ * Not Relais: the same drizzle select built once with `.prepare()` (a named statement on
+ * postgres.js), to size what preparing the look-up would save. Reported, not applied.
+ */
+function drizzlePrepared(db: Db): Variant {
+	const { sessions: s, users: u, organisations: o } = tables;
+	const query = db
+		.select({ expiresAt: s.expiresAt, active: u.active, status: o.status, email: u.email })
+		.from(s)
+		.innerJoin(u, eq(s.userId, u.id))
+		.innerJoin(o, eq(u.organisationId, o.id))
+		.where(eq(s.id, sql.placeholder('id')))
+		.prepare('bench_session_lookup');
+	return {
+		name: 'drizzle .prepare() (candidate fix)',
+		lookup: async (token) => {
+			const [row] = await query.execute({ id: hashToken(token) });
+			return valid(row && { expires_at: row.expiresAt, active: row.active, status: row.status });
+		}
+	};
+}
+
 async function runRound(
 	variant: Variant,
 	tokens: string[],
@@ -115,7 +138,11 @@ async function compare(variants: Variant[], tokens: string[], watcher?: BackendW
 	const rand = seeded(SEED + 1);
 	const order = Array.from({ length: LOOKUPS }, () => Math.floor(rand() * tokens.length));
 	for (const v of variants) await runRound(v, tokens, order.slice(0, WARMUP));
-	const runs = variants.map(() => ({ wall: [] as number[], cpu: [] as number[], pg: [] as number[] }));
+	const runs = variants.map(() => ({
+		wall: [] as number[],
+		cpu: [] as number[],
+		pg: [] as number[]
+	}));
 	for (let r = 0; r < ROUNDS; r++) {
 		for (const [k, v] of variants.entries()) {
 			const { wallUs, cpuUs, pgUs } = await runRound(v, tokens, order, watcher);
@@ -161,9 +188,11 @@ async function benchPglite(): Promise<Result[]> {
 		const tokens = await seed(database.db);
 		const raw: Variant = {
 			name: 'raw SQL (pglite.query)',
-			lookup: async (token) => valid((await pglite.query<Row>(LOOKUP_SQL, [sha256Hex(token)])).rows[0])
+			lookup: async (token) =>
+				valid((await pglite.query<Row>(LOOKUP_SQL, [sha256Hex(token)])).rows[0])
 		};
-		const results = await compare([raw, relais(database.db)], tokens);
+		const variants = [raw, relais(database.db), drizzlePrepared(database.db)];
+		const results = await compare(variants, tokens);
 		report('PGlite (in process, CPU 0)', results);
 		return results;
 	} finally {
@@ -174,7 +203,7 @@ async function benchPglite(): Promise<Result[]> {
 async function benchPostgres(adminUrl: string): Promise<Result[]> {
 	const scratch = await throwawayDatabase(adminUrl, 'relais_bench_session');
 	const database = await createDb({ databaseUrl: scratch.url });
-	const sql = postgres(scratch.url, { max: 10, onnotice: () => {} });
+	const bare = postgres(scratch.url, { max: 10, onnotice: () => {} });
 	const watcher = backendWatcher(adminUrl, scratch.name, 1);
 	try {
 		await migrate(database);
@@ -183,7 +212,7 @@ async function benchPostgres(adminUrl: string): Promise<Result[]> {
 			name: 'raw SQL (postgres.js sql``)',
 			lookup: async (token) => {
 				const id = sha256Hex(token);
-				const [row] = await sql<Row[]>`select s.id, s.user_id, s.expires_at, u.id as uid,
+				const [row] = await bare<Row[]>`select s.id, s.user_id, s.expires_at, u.id as uid,
 					u.email, u.name, u.locale, u.role, u.organisation_id, u.team_id, u.region_id,
 					u.active, o.kind, o.name as org_name, o.status
 					from sessions s join users u on u.id = s.user_id
@@ -195,13 +224,14 @@ async function benchPostgres(adminUrl: string): Promise<Result[]> {
 		// parsed and planned again each time. This row separates that from drizzle's own cost.
 		const unprepared: Variant = {
 			name: 'raw SQL, unprepared (sql.unsafe)',
-			lookup: async (token) => valid((await sql.unsafe<Row[]>(LOOKUP_SQL, [sha256Hex(token)]))[0])
+			lookup: async (token) => valid((await bare.unsafe<Row[]>(LOOKUP_SQL, [sha256Hex(token)]))[0])
 		};
-		const results = await compare([prepared, unprepared, relais(database.db)], tokens, watcher);
+		const variants = [prepared, unprepared, relais(database.db), drizzlePrepared(database.db)];
+		const results = await compare(variants, tokens, watcher);
 		report(`PostgreSQL (server backends on ${watcher.where()})`, results);
 		return results;
 	} finally {
-		await sql.end();
+		await bare.end();
 		await database.close();
 		await watcher.close();
 		await scratch.drop();
@@ -244,8 +274,11 @@ async function main() {
 	const url = process.env.DATABASE_URL;
 	const pg = url ? await benchPostgres(url) : null;
 	hashRounds();
-	const headline = (name: string, r: Result[]) =>
-		`${name} Node CPU ${ratio(r[r.length - 1].cpu, r[0].cpu)}, wall ${ratio(r[r.length - 1].wall, r[0].wall)}`;
+	const headline = (name: string, r: Result[]) => {
+		const ours = r.find((x) => x.name.startsWith('Relais'))!;
+		const server = Number.isNaN(ours.pg.median) ? '' : `, server CPU ${ratio(ours.pg, r[0].pg)}`;
+		return `${name} Node CPU ${ratio(ours.cpu, r[0].cpu)}${server}, wall ${ratio(ours.wall, r[0].wall)}`;
+	};
 	console.log(
 		`\nheadline: validateSessionToken vs raw SQL — ${[
 			pg ? headline('PostgreSQL', pg) : 'PostgreSQL not run (no DATABASE_URL)',

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LiveEvent } from '../../src/lib/server/live/events.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
-import { SESSION_REVOKED } from '../../src/lib/server/auth/revoke.ts';
+import { ACCESS_CHANGED, SESSION_REVOKED } from '../../src/lib/server/auth/revoke.ts';
 import {
 	clientAddress,
 	CLOSE_CODES,
@@ -140,9 +140,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		closeWhere((t) => t.sessionId === sessionId, 'access-revoked');
 
 	// Admin pages publish `session.revoked` when they end someone's sessions (deactivation,
-	// suspension, "log out everywhere"); every process closes that person's live connections.
+	// suspension, "log out everywhere") and `access.changed` when a role changes; every process
+	// closes that person's live connections, and the client re-authorises with its new rights.
 	const unsubscribe = runtime.bus.subscribe((event: LiveEvent) => {
-		if (event.type !== SESSION_REVOKED) return;
+		if (event.type !== SESSION_REVOKED && event.type !== ACCESS_CHANGED) return;
 		const { userId, sessionId } = event.data;
 		let closed = 0;
 		if (typeof sessionId === 'string') closed = closeSessionConnections(sessionId);

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { revokeUserAccess } from '../../src/lib/server/auth/revoke.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/lib/server/access/policy.ts';
 import { recordActivity } from '../../src/lib/server/activity/index.ts';
@@ -196,6 +197,19 @@ describe.each(drivers())('the live event stream on %s', (driver) => {
 		// Nothing reaches a closed stream any more.
 		await notify(database.db, { userIds: [person.user.id], kind: 'test' });
 		await sleep(150);
+		expect(types(stream)).toEqual(['session.ended']);
+	});
+
+	it('ends the stream at once when access is revoked, without waiting for a heartbeat', async () => {
+		const person = await createTestUser(database.db, {
+			role: 'partner_member',
+			organisation: beta.organisation
+		});
+		// A heartbeat far away: only the revocation event can end the stream within the test.
+		const stream = open(person, { heartbeatMs: 60_000 });
+		await sleep(100);
+		await revokeUserAccess(database.db, person.user.id);
+		await stream.ended;
 		expect(types(stream)).toEqual(['session.ended']);
 	});
 

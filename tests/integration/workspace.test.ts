@@ -245,6 +245,27 @@ describe.each(drivers())('the workspace commands on %s', (driver) => {
 			await changeRole(database.db, admin, { userId: rep.id, role: 'rep' }, context);
 		});
 
+		it('tells the person’s live connections that their access changed', async () => {
+			const { admin, rep } = people;
+			const payloads: string[] = [];
+			const unlisten = await database.listen(LIVE_CHANNEL, (p) => payloads.push(p));
+			try {
+				await changeRole(database.db, admin, { userId: rep.id, role: 'manager' }, context);
+				await expect
+					.poll(() =>
+						payloads
+							.map((p) => JSON.parse(p) as { type: string; audience: unknown })
+							.filter((e) => e.type === 'access.changed')
+					)
+					.toEqual([
+						expect.objectContaining({ type: 'access.changed', audience: { users: [rep.id] } })
+					]);
+			} finally {
+				await unlisten();
+				await changeRole(database.db, admin, { userId: rep.id, role: 'rep' }, context);
+			}
+		});
+
 		it('refuses a role that does not fit the organisation', async () => {
 			const { admin, alphamember, rep } = people;
 			expect(

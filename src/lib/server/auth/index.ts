@@ -13,4 +13,9 @@ export {
 	validateSessionToken
 } from './sessions.ts';
 export type { Session, SessionUser } from './sessions.ts';
-export { revokeUserAccess, SESSION_REVOKED } from './revoke.ts';
+export {
+	announceAccessChange,
+	ACCESS_CHANGED,
+	revokeUserAccess,
+	SESSION_REVOKED
+} from './revoke.ts';

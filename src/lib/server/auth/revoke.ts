@@ -16,3 +16,17 @@ export async function revokeUserAccess(db: Db, userId: string): Promise<void> {
 		data: { userId }
 	});
 }
+
+export const ACCESS_CHANGED = 'access.changed';
+
+/**
+ * Someone's rights changed (role, company) while they stay signed in: live connections re-check
+ * (event streams at once; collaboration sockets close with `accessRevoked` and re-authorise).
+ */
+export async function announceAccessChange(db: Db, userId: string): Promise<void> {
+	await publishLiveEvent(db, {
+		type: ACCESS_CHANGED,
+		audience: { users: [userId] },
+		data: { userId }
+	});
+}

@@ -29,6 +29,9 @@ export type EventStreamOptions = {
 	log?: Logger;
 };
 
+/** Events that make a stream re-check its session at once. */
+const RECHECK_EVENTS = new Set(['session.revoked', 'access.changed']);
+
 // A browser that stops reading would make the queue grow for ever: past this, drop it (it reconnects).
 const MAX_QUEUED = 1000;
 
@@ -55,7 +58,14 @@ export function createEventStream(options: EventStreamOptions): ReadableStream<U
 
 			const unsubscribe = options.bus.subscribe((event) => {
 				const message = eventsFor(actor, event);
-				if (message) send(formatSse(message));
+				if (!message) return;
+				// Access of this person changed (sessions revoked, deactivated, suspended): re-check
+				// now instead of at the next heartbeat, so the stream ends at once.
+				if (RECHECK_EVENTS.has(event.type)) {
+					void beat();
+					return;
+				}
+				send(formatSse(message));
 			});
 
 			// Each beat re-checks the session: a revoked one ends the stream, a changed role applies.

@@ -21,7 +21,7 @@ import {
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { inviteUser } from '../auth/invitations.ts';
-import { revokeUserAccess } from '../auth/revoke.ts';
+import { announceAccessChange, revokeUserAccess } from '../auth/revoke.ts';
 import type { Db } from '../db/client.ts';
 import { invitations, managerRegions, organisations, regions, teams, users } from '../db/schema.ts';
 import type { MailSettings } from '../mail/index.ts';
@@ -150,6 +150,7 @@ export async function changeRole(
 			data: { name: actor.name, role: input.role },
 			link: '/'
 		});
+		await announceAccessChange(tx, target.id);
 		return { changed: true };
 	});
 }
