@@ -99,7 +99,21 @@ const relais = (db: Db): Variant => ({
 function drizzlePrepared(db: Db): Variant {
 	const { sessions: s, users: u, organisations: o } = tables;
 	const query = db
-		.select({ expiresAt: s.expiresAt, active: u.active, status: o.status, email: u.email })
+		.select({
+			session: { id: s.id, userId: s.userId, expiresAt: s.expiresAt },
+			user: {
+				id: u.id,
+				email: u.email,
+				name: u.name,
+				locale: u.locale,
+				role: u.role,
+				organisationId: u.organisationId,
+				teamId: u.teamId,
+				regionId: u.regionId,
+				active: u.active
+			},
+			organisation: { kind: o.kind, name: o.name, status: o.status }
+		})
 		.from(s)
 		.innerJoin(u, eq(s.userId, u.id))
 		.innerJoin(o, eq(u.organisationId, o.id))
@@ -109,7 +123,13 @@ function drizzlePrepared(db: Db): Variant {
 		name: 'drizzle .prepare() (candidate fix)',
 		lookup: async (token) => {
 			const [row] = await query.execute({ id: hashToken(token) });
-			return valid(row && { expires_at: row.expiresAt, active: row.active, status: row.status });
+			return valid(
+				row && {
+					expires_at: row.session.expiresAt,
+					active: row.user.active,
+					status: row.organisation.status
+				}
+			);
 		}
 	};
 }

@@ -23,15 +23,16 @@ export async function checkRateLimit(
 
 /** Counts one attempt in a fixed window (a new window starts when the old one is over). */
 export async function countAttempt(db: Db, key: string, rule: RateLimitRule): Promise<void> {
-	const windowStartsBefore = new Date(Date.now() - rule.windowMs);
+	// Computed in SQL: a Date inside raw sql is not serialised the same way by both drivers.
+	const expired = sql`${rateLimits.windowStart} < now() - (${rule.windowMs} * interval '1 millisecond')`;
 	await db
 		.insert(rateLimits)
 		.values({ key, count: 1, windowStart: new Date() })
 		.onConflictDoUpdate({
 			target: rateLimits.key,
 			set: {
-				count: sql`case when ${rateLimits.windowStart} < ${windowStartsBefore} then 1 else ${rateLimits.count} + 1 end`,
-				windowStart: sql`case when ${rateLimits.windowStart} < ${windowStartsBefore} then now() else ${rateLimits.windowStart} end`
+				count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
+				windowStart: sql`case when ${expired} then now() else ${rateLimits.windowStart} end`
 			}
 		});
 }
