@@ -26,3 +26,33 @@ export function isHostRole(role: Role): role is HostRole {
 export function rolesForKind(kind: OrganisationKind): readonly Role[] {
 	return kind === 'host' ? HOST_ROLES : PARTNER_ROLES;
 }
+
+export const STAGES = [
+	'prospecting',
+	'qualification',
+	'proposal',
+	'negotiation',
+	'won',
+	'lost'
+] as const;
+export type Stage = (typeof STAGES)[number];
+export const OPEN_STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation'] as const;
+
+/** Default probability (percent) of each stage; an opportunity may override it. */
+export const STAGE_PROBABILITY: Record<Stage, number> = {
+	prospecting: 10,
+	qualification: 25,
+	proposal: 50,
+	negotiation: 75,
+	won: 100,
+	lost: 0
+};
+
+export const ACCOUNT_SIZES = ['1-9', '10-49', '50-249', '250-999', '1000+'] as const;
+export type AccountSize = (typeof ACCOUNT_SIZES)[number];
+
+export const REGISTRATION_STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
+export const IMPORT_KINDS = ['partners', 'accounts', 'contacts', 'opportunities'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];

@@ -3,6 +3,7 @@ import {
 	canManagePeopleOf,
 	canViewAuditLog,
 	canViewOutbox,
+	canViewPartnerDirectory,
 	requireUser
 } from '$lib/server/access';
 import { countUnread, listNotifications } from '$lib/server/notifications';
@@ -21,6 +22,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		user,
 		currency: locals.runtime.config.currency,
 		nav: {
+			partners: canViewPartnerDirectory(user),
 			admin: {
 				users: canManageOrganisations(user),
 				organisations: canManageOrganisations(user),

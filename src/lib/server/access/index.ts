@@ -1,2 +1,3 @@
 export * from './policy.ts';
 export { requireUser, authorize } from './guard.ts';
+export * from './crm-policy.ts';

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	bigserial,
 	boolean,
+	customType,
+	date,
 	index,
 	integer,
 	jsonb,
@@ -13,12 +16,19 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import type {
+	AccountSize,
+	ImportKind,
 	Locale,
 	OrganisationKind,
 	OrganisationStatus,
+	RegistrationStatus,
 	Role,
+	Stage,
 	Tier
 } from '../../shared/enums.ts';
+
+/** PostgreSQL full-text vector (written with to_tsvector in SQL, never read by the app). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 // Timestamps are always with time zone, read as Date.
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -52,11 +62,18 @@ export const organisations = pgTable(
 		tier: text('tier').$type<Tier>(),
 		regionId: uuid('region_id').references(() => regions.id),
 		status: text('status').$type<OrganisationStatus>().notNull().default('active'),
+		/** The host rep who owns the relationship with this partner. */
+		ownerId: uuid('owner_id'),
+		/** Onboarding: when the partner agreement was signed. */
+		agreementSignedAt: at('agreement_signed_at'),
+		/** Key of this partner in another system (CSV re-imports update instead of duplicating). */
+		externalId: text('external_id'),
 		createdAt: createdAt(),
 		updatedAt: stamp('updated_at')
 	},
 	(t) => [
 		uniqueIndex('organisations_name_lower_idx').on(sql`lower(${t.name})`),
+		uniqueIndex('organisations_external_id_idx').on(t.externalId),
 		// Only one host company may exist.
 		uniqueIndex('organisations_single_host_idx')
 			.on(t.kind)
@@ -260,3 +277,208 @@ export const rateLimits = pgTable('rate_limits', {
 	count: integer('count').notNull(),
 	windowStart: at('window_start').notNull()
 });
+
+// ---------------------------------------------------------------------------------------------
+// CRM. Records carry `version` (optimistic concurrency: a stale edit is detected, never silently
+// applied), `deletedAt` (soft delete, restorable by an admin) and `search` (a tsvector over their
+// accent-stripped text, maintained by the app so no extension is needed on either database).
+
+const crmColumns = () => ({
+	version: integer('version').notNull().default(1),
+	externalId: text('external_id'),
+	search: tsvector('search'),
+	createdAt: createdAt(),
+	updatedAt: stamp('updated_at'),
+	deletedAt: at('deleted_at'),
+	deletedById: uuid('deleted_by_id')
+});
+
+/** End customers, served by the host and/or partners. */
+export const accounts = pgTable(
+	'accounts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		/** Lower-case, accent-free, legal-form-free name: the key of conflict detection. */
+		normalisedName: text('normalised_name').notNull(),
+		siren: text('siren'),
+		vatId: text('vat_id'),
+		domain: text('domain'),
+		industry: text('industry'),
+		regionId: uuid('region_id').references(() => regions.id),
+		size: text('size').$type<AccountSize>(),
+		ownerId: uuid('owner_id').references(() => users.id),
+		...crmColumns()
+	},
+	(t) => [
+		index('accounts_normalised_name_idx').on(t.normalisedName),
+		index('accounts_domain_idx').on(t.domain),
+		index('accounts_siren_idx').on(t.siren),
+		index('accounts_owner_idx').on(t.ownerId),
+		index('accounts_search_idx').using('gin', t.search),
+		uniqueIndex('accounts_external_id_idx').on(t.externalId)
+	]
+);
+
+/** Which partners serve an account (a partner sees only accounts it serves). */
+export const accountPartners = pgTable(
+	'account_partners',
+	{
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.accountId, t.organisationId] }),
+		index('account_partners_organisation_idx').on(t.organisationId)
+	]
+);
+
+/** People at an account. `organisationId` = whose contact: a partner's, or null for the host's. */
+export const contacts = pgTable(
+	'contacts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		organisationId: uuid('organisation_id').references(() => organisations.id),
+		name: text('name').notNull(),
+		jobTitle: text('job_title'),
+		email: text('email'),
+		phone: text('phone'),
+		...crmColumns()
+	},
+	(t) => [
+		index('contacts_account_idx').on(t.accountId),
+		index('contacts_organisation_idx').on(t.organisationId),
+		index('contacts_search_idx').using('gin', t.search),
+		uniqueIndex('contacts_external_id_idx').on(t.externalId)
+	]
+);
+
+/** Deals. `partnerId` null = the direct (host) team's. Amounts in cents of the workspace currency. */
+export const opportunities = pgTable(
+	'opportunities',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		partnerId: uuid('partner_id').references(() => organisations.id),
+		ownerId: uuid('owner_id').references(() => users.id),
+		name: text('name').notNull(),
+		stage: text('stage').$type<Stage>().notNull().default('prospecting'),
+		amountCents: bigint('amount_cents', { mode: 'number' }).notNull().default(0),
+		closeDate: date('close_date', { mode: 'string' }),
+		probability: integer('probability').notNull().default(10),
+		nextStep: text('next_step'),
+		lostReason: text('lost_reason'),
+		products: text('products'),
+		registrationId: uuid('registration_id'),
+		/** A registered deal is protected for its partner until then. */
+		protectedUntil: at('protected_until'),
+		closedAt: at('closed_at'),
+		...crmColumns()
+	},
+	(t) => [
+		index('opportunities_account_idx').on(t.accountId),
+		index('opportunities_partner_stage_idx').on(t.partnerId, t.stage),
+		index('opportunities_owner_stage_idx').on(t.ownerId, t.stage),
+		index('opportunities_stage_close_idx').on(t.stage, t.closeDate),
+		index('opportunities_search_idx').using('gin', t.search),
+		uniqueIndex('opportunities_external_id_idx').on(t.externalId)
+	]
+);
+
+/** Every stage or amount change of an opportunity. */
+export const opportunityHistory = pgTable(
+	'opportunity_history',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		opportunityId: uuid('opportunity_id')
+			.notNull()
+			.references(() => opportunities.id, { onDelete: 'cascade' }),
+		actorId: uuid('actor_id').references(() => users.id),
+		field: text('field').$type<'stage' | 'amount' | 'created'>().notNull(),
+		fromValue: text('from_value'),
+		toValue: text('to_value'),
+		createdAt: createdAt()
+	},
+	(t) => [index('opportunity_history_opportunity_idx').on(t.opportunityId, t.createdAt)]
+);
+
+/** A partner's claim on a deal, approved or rejected by a host manager. */
+export const dealRegistrations = pgTable(
+	'deal_registrations',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		partnerId: uuid('partner_id')
+			.notNull()
+			.references(() => organisations.id),
+		submittedById: uuid('submitted_by_id')
+			.notNull()
+			.references(() => users.id),
+		accountId: uuid('account_id').references(() => accounts.id),
+		accountName: text('account_name').notNull(),
+		normalisedName: text('normalised_name').notNull(),
+		accountDomain: text('account_domain'),
+		accountSiren: text('account_siren'),
+		amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+		products: text('products'),
+		expectedCloseDate: date('expected_close_date', { mode: 'string' }).notNull(),
+		notes: text('notes'),
+		status: text('status').$type<RegistrationStatus>().notNull().default('pending'),
+		/** What conflict detection found at submission (ids only; shown in full to reviewers). */
+		conflicts: jsonb('conflicts').$type<Record<string, unknown>[]>().notNull().default([]),
+		reviewerId: uuid('reviewer_id').references(() => users.id),
+		reviewedAt: at('reviewed_at'),
+		rejectionReason: text('rejection_reason'),
+		opportunityId: uuid('opportunity_id').references(() => opportunities.id),
+		protectedUntil: at('protected_until'),
+		createdAt: createdAt(),
+		updatedAt: stamp('updated_at')
+	},
+	(t) => [
+		index('deal_registrations_partner_idx').on(t.partnerId, t.createdAt),
+		index('deal_registrations_status_idx').on(t.status, t.createdAt),
+		index('deal_registrations_name_idx').on(t.normalisedName),
+		index('deal_registrations_domain_idx').on(t.accountDomain),
+		index('deal_registrations_siren_idx').on(t.accountSiren)
+	]
+);
+
+/** A CSV import: the file, its column mapping, and its progress, processed by a job. */
+export const importJobs = pgTable(
+	'import_jobs',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		kind: text('kind').$type<ImportKind>().notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
+		filename: text('filename').notNull(),
+		content: text('content').notNull(),
+		mapping: jsonb('mapping').$type<Record<string, string>>().notNull().default({}),
+		status: text('status')
+			.$type<'draft' | 'queued' | 'running' | 'done' | 'failed'>()
+			.notNull()
+			.default('draft'),
+		totalRows: integer('total_rows').notNull().default(0),
+		processedRows: integer('processed_rows').notNull().default(0),
+		createdCount: integer('created_count').notNull().default(0),
+		updatedCount: integer('updated_count').notNull().default(0),
+		rejectedCount: integer('rejected_count').notNull().default(0),
+		errors: jsonb('errors').$type<{ line: number; message: string }[]>().notNull().default([]),
+		createdAt: createdAt(),
+		finishedAt: at('finished_at')
+	},
+	(t) => [index('import_jobs_user_idx').on(t.userId, t.createdAt)]
+);
