@@ -47,13 +47,14 @@ const handleAuth: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * The page language: the signed-in user's stored choice, else the cookie, else the browser's
- * Accept-Language. Runs after handleAuth because the stored choice wins over the browser.
+ * The page language: the cookie (set by the language switch, and at sign-in from the account's
+ * stored choice), else the signed-in user's stored choice (a new device), else the browser's
+ * Accept-Language. Runs after handleAuth to know the user.
  */
 const handleLocale: Handle = ({ event, resolve }) => {
 	let request = event.request;
 	const preferred = event.locals.user?.locale;
-	if (preferred && event.cookies.get(LOCALE_COOKIE) !== preferred) {
+	if (preferred && !event.cookies.get(LOCALE_COOKIE)) {
 		const headers = new Headers(request.headers);
 		headers.set('cookie', `${LOCALE_COOKIE}=${preferred}`);
 		request = new Request(request.url, { headers, method: 'GET' });

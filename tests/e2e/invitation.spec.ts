@@ -23,9 +23,9 @@ test('an admin invites a rep, who joins through the outbox link, and the admin i
 
 	// The admin invites from the Users page.
 	const adminContext = await browser.newContext();
-	await setLocale(adminContext, 'en');
 	const admin = await adminContext.newPage();
 	await loginAs(admin, DEMO.admin);
+	await setLocale(adminContext, 'fr');
 	await admin.goto('/admin/users');
 	await waitForHydration(admin);
 	await admin.getByRole('button', { name: 'Inviter quelqu’un' }).click();
@@ -75,8 +75,8 @@ test('a partner admin invites a colleague into their own company only', async ({
 	page,
 	context
 }) => {
-	await setLocale(context, 'en');
 	await loginAs(page, DEMO.partnerAdmin);
+	await setLocale(context, 'fr');
 	await page.goto('/company');
 	await waitForHydration(page);
 	await page.getByRole('button', { name: 'Inviter quelqu’un' }).click();
