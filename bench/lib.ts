@@ -1,8 +1,10 @@
 // Helpers shared by the benchmarks in bench/ (see /work/shared/BENCHMARKING.md for the method).
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 
 /** A small seeded generator (mulberry32): the same seed gives the same data on every run. */
@@ -58,6 +60,11 @@ export function spread(values: number[]): Spread {
 /** Ranges that overlap do not support a ratio (BENCHMARKING.md rule 2). */
 export function overlaps(a: Spread, b: Spread): boolean {
 	return a.max >= b.min && b.max >= a.min;
+}
+
+/** B over A by their medians, flagged when the ranges overlap. */
+export function ratio(b: Spread, a: Spread): string {
+	return `×${fmt(b.median / a.median, 2)}${overlaps(a, b) ? ' (ranges overlap)' : ''}`;
 }
 
 /** The p-th percentile (0–100) of a sorted typed array, nearest rank. */
@@ -170,6 +177,58 @@ export function backendWatcher(adminUrl: string, database: string, cpu: number) 
 }
 
 export type BackendWatcher = ReturnType<typeof backendWatcher>;
+
+// One monotonic clock for every process on the machine: performance.now() shifted onto hrtime.
+const OFFSET_US = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+export const nowUs = () => performance.now() * 1000 + OFFSET_US;
+
+/**
+ * Open loop: calls `send(i, t)` for `count` sends at `rate`/s, `t` being the intended time (µs,
+ * nowUs clock), never waiting for one to finish; so a stall shows as latency, not as fewer sends.
+ */
+export async function openLoop(
+	rate: number,
+	count: number,
+	send: (i: number, intendedUs: number) => Promise<unknown>
+): Promise<number> {
+	const start = nowUs() + 2000;
+	const interval = 1e6 / rate;
+	const sent: Promise<unknown>[] = [];
+	let errors = 0;
+	for (let i = 0; i < count;) {
+		while (i < count && start + i * interval <= nowUs()) {
+			sent.push(send(i, start + i * interval).catch(() => errors++));
+			i++;
+		}
+		if (i < count) await sleep(Math.max(0, (start + i * interval - nowUs()) / 1000));
+	}
+	await Promise.all(sent);
+	return errors;
+}
+
+/** What the harness costs with no event at all (timers, event-loop sampling), in CPU ms/s. */
+export async function idleCpu() {
+	const eld = monitorEventLoopDelay({ resolution: 10 });
+	eld.enable();
+	const cpu0 = process.cpuUsage();
+	await sleep(2000);
+	const cpu = process.cpuUsage(cpu0);
+	eld.disable();
+	return (cpu.user + cpu.system) / 2000;
+}
+
+/** One request and its reply over a child process's IPC channel (one at a time). */
+export const ask = <T>(child: ChildProcess, msg: object) =>
+	new Promise<T>((resolve) => {
+		child.once('message', (reply) => resolve(reply as T));
+		child.send(msg);
+	});
+
+export function load(): string {
+	return `load average ${loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ')}`;
+}
 
 export function memory(): string {
 	const { rss, heapUsed } = process.memoryUsage();

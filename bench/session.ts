@@ -2,30 +2,14 @@
 // of sessions, users and organisations, the checks) against the same look-up as one raw SQL
 // statement through the bare driver. `npm run bench:session`; PostgreSQL too when DATABASE_URL is
 // set (an admin URL: a throwaway database is created and dropped). See docs/performance.md.
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { hashToken, SESSION_TTL, validateSessionToken } from '../src/lib/server/auth/sessions.ts';
 import { createDb, migrate, tables, type Db } from '../src/lib/server/db/index.ts';
 import { HOST_ROLES, PARTNER_ROLES, TIERS } from '../src/lib/shared/enums.ts';
-import {
-	backendWatcher,
-	describeMachine,
-	fmt,
-	fmtSpread,
-	memory,
-	overlaps,
-	pin,
-	printTable,
-	seeded,
-	seededToken,
-	seededUuid,
-	spread,
-	throwawayDatabase,
-	type BackendWatcher,
-	type Spread
-} from './lib.ts';
+import * as lib from './lib.ts';
 
 const SEED = 0x5e55;
 const USERS = 1000;
@@ -43,7 +27,7 @@ const LOOKUP_SQL = `select s.id, s.user_id, s.expires_at, u.id as uid, u.email, 
 
 type Row = { expires_at: Date; active: boolean; status: string };
 type Variant = { name: string; lookup(token: string): Promise<boolean> };
-type Result = { name: string; wall: Spread; cpu: Spread; pg: Spread };
+type Result = { name: string; wall: lib.Spread; cpu: lib.Spread; pg: lib.Spread };
 
 // The bare way to hash a token: Node's own SHA-256 (Relais uses @oslojs/crypto's, in JavaScript).
 const sha256Hex = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -52,10 +36,10 @@ const valid = (row: Row | undefined) =>
 
 /** 1 host, 20 partners, 1,000 users each with a live session (renewal never due during the run). */
 async function seed(db: Db): Promise<string[]> {
-	const rand = seeded(SEED);
-	const host = { id: seededUuid(rand), name: 'Bench host', kind: 'host' as const };
+	const rand = lib.seeded(SEED);
+	const host = { id: lib.seededUuid(rand), name: 'Bench host', kind: 'host' as const };
 	const partners = Array.from({ length: PARTNERS }, (_, i) => ({
-		id: seededUuid(rand),
+		id: lib.seededUuid(rand),
 		name: `Bench partner ${i + 1}`,
 		kind: 'partner' as const,
 		tier: TIERS[i % TIERS.length]
@@ -67,7 +51,7 @@ async function seed(db: Db): Promise<string[]> {
 	const expiresAt = new Date(Date.now() + SESSION_TTL);
 	for (let i = 0; i < USERS; i++) {
 		const inHost = i < HOST_USERS;
-		const id = seededUuid(rand);
+		const id = lib.seededUuid(rand);
 		users.push({
 			id,
 			email: `user${i}@bench.example`,
@@ -76,7 +60,7 @@ async function seed(db: Db): Promise<string[]> {
 			organisationId: inHost ? host.id : partners[i % PARTNERS].id,
 			role: inHost ? HOST_ROLES[i % HOST_ROLES.length] : PARTNER_ROLES[i % 5 ? 1 : 0]
 		});
-		const token = seededToken(rand);
+		const token = lib.seededToken(rand);
 		tokens.push(token);
 		sessions.push({ id: hashToken(token), userId: id, expiresAt });
 	}
@@ -138,7 +122,7 @@ async function runRound(
 	variant: Variant,
 	tokens: string[],
 	order: number[],
-	watcher?: BackendWatcher
+	watcher?: lib.BackendWatcher
 ) {
 	const before = await watcher?.sample();
 	const cpu0 = process.cpuUsage();
@@ -154,8 +138,8 @@ async function runRound(
 }
 
 /** Warm-up, then A B (C) A B (C) … for ROUNDS rounds of LOOKUPS look-ups each. */
-async function compare(variants: Variant[], tokens: string[], watcher?: BackendWatcher) {
-	const rand = seeded(SEED + 1);
+async function compare(variants: Variant[], tokens: string[], watcher?: lib.BackendWatcher) {
+	const rand = lib.seeded(SEED + 1);
 	const order = Array.from({ length: LOOKUPS }, () => Math.floor(rand() * tokens.length));
 	for (const v of variants) await runRound(v, tokens, order.slice(0, WARMUP));
 	const runs = variants.map(() => ({
@@ -173,31 +157,27 @@ async function compare(variants: Variant[], tokens: string[], watcher?: BackendW
 	}
 	return variants.map((v, k): Result => ({
 		name: v.name,
-		wall: spread(runs[k].wall),
-		cpu: spread(runs[k].cpu),
-		pg: spread(runs[k].pg)
+		wall: lib.spread(runs[k].wall),
+		cpu: lib.spread(runs[k].cpu),
+		pg: lib.spread(runs[k].pg)
 	}));
-}
-
-function ratio(b: Spread, a: Spread): string {
-	return `×${fmt(b.median / a.median, 2)}${overlaps(a, b) ? ' (ranges overlap)' : ''}`;
 }
 
 function report(driver: string, results: Result[]) {
 	const base = results[0];
 	console.log(`\n${driver}: µs per look-up, median [min–max] of ${ROUNDS} rounds × ${LOOKUPS}`);
-	printTable(
+	lib.printTable(
 		['variant', 'wall µs', 'Node CPU µs', 'PostgreSQL CPU µs', 'wall vs raw', 'CPU vs raw'],
 		results.map((r) => [
 			r.name,
-			fmtSpread(r.wall),
-			fmtSpread(r.cpu),
-			Number.isNaN(r.pg.median) ? 'in process' : fmtSpread(r.pg),
-			r === base ? '–' : ratio(r.wall, base.wall),
-			r === base ? '–' : ratio(r.cpu, base.cpu)
+			lib.fmtSpread(r.wall),
+			lib.fmtSpread(r.cpu),
+			Number.isNaN(r.pg.median) ? 'in process' : lib.fmtSpread(r.pg),
+			r === base ? '–' : lib.ratio(r.wall, base.wall),
+			r === base ? '–' : lib.ratio(r.cpu, base.cpu)
 		])
 	);
-	console.log(memory());
+	console.log(`${lib.memory()}; ${lib.load()}`);
 }
 
 async function benchPglite(): Promise<Result[]> {
@@ -211,7 +191,15 @@ async function benchPglite(): Promise<Result[]> {
 			lookup: async (token) =>
 				valid((await pglite.query<Row>(LOOKUP_SQL, [sha256Hex(token)])).rows[0])
 		};
-		const variants = [raw, relais(database.db), drizzlePrepared(database.db)];
+		// drizzle's PGlite driver passes `parsers` with every query, and PGlite then copies its
+		// whole parser table for that query: this row sizes that copy on its own.
+		const parsers = { parsers: { [types.TIMESTAMPTZ]: (v: string) => new Date(v) } };
+		const withParsers: Variant = {
+			name: 'raw SQL + a parsers option',
+			lookup: async (token) =>
+				valid((await pglite.query<Row>(LOOKUP_SQL, [sha256Hex(token)], parsers)).rows[0])
+		};
+		const variants = [raw, withParsers, relais(database.db), drizzlePrepared(database.db)];
 		const results = await compare(variants, tokens);
 		report('PGlite (in process, CPU 0)', results);
 		return results;
@@ -221,10 +209,10 @@ async function benchPglite(): Promise<Result[]> {
 }
 
 async function benchPostgres(adminUrl: string): Promise<Result[]> {
-	const scratch = await throwawayDatabase(adminUrl, 'relais_bench_session');
+	const scratch = await lib.throwawayDatabase(adminUrl, 'relais_bench_session');
 	const database = await createDb({ databaseUrl: scratch.url });
 	const bare = postgres(scratch.url, { max: 10, onnotice: () => {} });
-	const watcher = backendWatcher(adminUrl, scratch.name, 1);
+	const watcher = lib.backendWatcher(adminUrl, scratch.name, 1);
 	try {
 		await migrate(database);
 		const tokens = await seed(database.db);
@@ -260,8 +248,8 @@ async function benchPostgres(adminUrl: string): Promise<Result[]> {
 
 /** The hash alone, CPU only: @oslojs/crypto's SHA-256 against node:crypto's, alternating. */
 function hashRounds() {
-	const rand = seeded(SEED + 2);
-	const tokens = Array.from({ length: 1000 }, () => seededToken(rand));
+	const rand = lib.seeded(SEED + 2);
+	const tokens = Array.from({ length: 1000 }, () => lib.seededToken(rand));
 	const time = (f: (t: string) => string) => {
 		const t0 = process.cpuUsage();
 		for (let k = 0; k < 20; k++) for (const t of tokens) f(t);
@@ -276,28 +264,30 @@ function hashRounds() {
 		node.push(time(sha256Hex));
 		oslo.push(time(hashToken));
 	}
-	const [a, b] = [spread(node), spread(oslo)];
+	const [a, b] = [lib.spread(node), lib.spread(oslo)];
 	console.log('\nSHA-256 of one token, CPU µs per call, median [min–max]');
-	printTable(
+	lib.printTable(
 		['implementation', 'CPU µs', 'vs node:crypto'],
 		[
-			['node:crypto createHash', fmtSpread(a, 2), '–'],
-			['@oslojs/crypto (hashToken)', fmtSpread(b, 2), ratio(b, a)]
+			['node:crypto createHash', lib.fmtSpread(a, 2), '–'],
+			['@oslojs/crypto (hashToken)', lib.fmtSpread(b, 2), lib.ratio(b, a)]
 		]
 	);
 }
 
 async function main() {
-	console.log(describeMachine());
-	console.log(`process under test: ${pin(0)}; seed ${SEED}, ${USERS} users with sessions`);
+	console.log(lib.describeMachine());
+	console.log(`process under test: ${lib.pin(0)}; seed ${SEED}, ${USERS} users with sessions`);
 	const lite = await benchPglite();
 	const url = process.env.DATABASE_URL;
 	const pg = url ? await benchPostgres(url) : null;
 	hashRounds();
 	const headline = (name: string, r: Result[]) => {
 		const ours = r.find((x) => x.name.startsWith('Relais'))!;
-		const server = Number.isNaN(ours.pg.median) ? '' : `, server CPU ${ratio(ours.pg, r[0].pg)}`;
-		return `${name} Node CPU ${ratio(ours.cpu, r[0].cpu)}${server}, wall ${ratio(ours.wall, r[0].wall)}`;
+		const server = Number.isNaN(ours.pg.median)
+			? ''
+			: `, server CPU ${lib.ratio(ours.pg, r[0].pg)}`;
+		return `${name} Node CPU ${lib.ratio(ours.cpu, r[0].cpu)}${server}, wall ${lib.ratio(ours.wall, r[0].wall)}`;
 	};
 	console.log(
 		`\nheadline: validateSessionToken vs raw SQL — ${[
