@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisations, sessions, users } from '../db/schema.ts';
 import type { OrganisationKind, Role, Locale } from '../../shared/enums.ts';
@@ -55,18 +55,8 @@ export async function createSession(
 	return session;
 }
 
-/**
- * Finds the session and its user, refusing expired sessions, deactivated users and suspended
- * partner companies (their sessions are deleted on the spot). Extends the expiry when half used.
- */
-export async function validateSessionToken(
-	db: Db,
-	token: string
-): Promise<{ session: Session; user: SessionUser } | { session: null; user: null }> {
-	// A tampered or foreign cookie is simply not a session.
-	if (!/^[a-z2-7]{20,64}$/.test(token)) return { session: null, user: null };
-	const sessionId = hashToken(token);
-	const [row] = await db
+function buildSessionLookup(db: Db) {
+	return db
 		.select({
 			session: { id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt },
 			user: {
@@ -89,7 +79,35 @@ export async function validateSessionToken(
 		.from(sessions)
 		.innerJoin(users, eq(sessions.userId, users.id))
 		.innerJoin(organisations, eq(users.organisationId, organisations.id))
-		.where(eq(sessions.id, sessionId));
+		.where(eq(sessions.id, sql.placeholder('sessionId')))
+		.prepare('relais_session_lookup');
+}
+
+// Every signed-in request runs this look-up: built and prepared once per database, it costs what
+// the raw SQL costs (bench/session.ts). Named statements need session pooling if a pooler is used.
+const lookups = new WeakMap<Db, ReturnType<typeof buildSessionLookup>>();
+
+function sessionLookup(db: Db) {
+	let lookup = lookups.get(db);
+	if (!lookup) {
+		lookup = buildSessionLookup(db);
+		lookups.set(db, lookup);
+	}
+	return lookup;
+}
+
+/**
+ * Finds the session and its user, refusing expired sessions, deactivated users and suspended
+ * partner companies (their sessions are deleted on the spot). Extends the expiry when half used.
+ */
+export async function validateSessionToken(
+	db: Db,
+	token: string
+): Promise<{ session: Session; user: SessionUser } | { session: null; user: null }> {
+	// A tampered or foreign cookie is simply not a session.
+	if (!/^[a-z2-7]{20,64}$/.test(token)) return { session: null, user: null };
+	const sessionId = hashToken(token);
+	const [row] = await sessionLookup(db).execute({ sessionId });
 	if (!row) return { session: null, user: null };
 
 	const { session, user, organisation } = row;
