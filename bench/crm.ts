@@ -6,7 +6,7 @@
 // (src/lib/server/deals/conflicts.ts) — against the same SQL written by hand and run raw through
 // postgres.js, alternating A B A B. BENCH_ADMIN_URL overrides the admin connection, BENCH_SCALE
 // (default 1) scales the data. Results: docs/performance.md.
-import { and, asc, sql, type SQL } from 'drizzle-orm';
+import { and, asc, sql, type AnyColumn } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { Actor } from '../src/lib/server/access/policy.ts';
 import {
@@ -60,6 +60,8 @@ type Operation = {
 	target: number;
 	relais: (k: number) => Promise<unknown>;
 	raw: (k: number) => Promise<unknown>;
+	/** Candidate rows compare two raw queries: the current one (A) and a proposed change (B). */
+	labels?: [string, string];
 };
 
 const OPEN = ['prospecting', 'qualification', 'proposal', 'negotiation'];
@@ -171,8 +173,7 @@ function relaisPipeline(db: Db, actor: Actor) {
 function relaisSearch(db: Db, actor: Actor, text: string) {
 	const q = prefixQuery(text)!;
 	const tsq = sql`to_tsquery('simple', ${q})`;
-	const ranked = (search: SQL | typeof tables.accounts.search) =>
-		sql`ts_rank(${search}, ${tsq}) desc`;
+	const ranked = (search: AnyColumn) => sql`ts_rank(${search}, ${tsq}) desc`;
 	const { accounts: a, contacts: c, opportunities: o } = tables;
 	return Promise.all([
 		db
@@ -254,7 +255,7 @@ function report(results: Measured[]) {
 			'round medians ms',
 			'Node CPU ms/op',
 			'PostgreSQL CPU ms/op',
-			'Relais / raw',
+			'B / A (Relais / raw)',
 			'target p99'
 		],
 		results.flatMap(({ op, raw, relais }) => {
@@ -271,7 +272,11 @@ function report(results: Measured[]) {
 				lib.fmt(lib.spread(s.pgCpu).median, 1),
 				...extra
 			];
-			return [row('raw', raw, ['–', '–']), row('Relais', relais, [ratio, verdict])];
+			const [a, b] = op.labels ?? ['raw', 'Relais'];
+			const verdictB = op.labels
+				? `${op.target} ms: ${p99 <= op.target ? 'met' : 'missed'}`
+				: verdict;
+			return [row(a, raw, ['–', '–']), row(b, relais, [ratio, verdictB])];
 		})
 	);
 }
@@ -360,6 +365,71 @@ async function main() {
 			}
 		);
 
+		// Candidate changes (not in Relais): the current raw query against a proposed one.
+		const hostOptions = () =>
+			Promise.all([
+				bare`select id, name from users where organisation_id = ${ids.host} and active`,
+				bare`select id, name from organisations where kind = 'partner'`,
+				bare`select id, name from regions`
+			]);
+		const totalsWithoutJoin = () => bare`select o.stage, count(*) as count,
+			coalesce(sum(o.amount_cents), 0) as amount,
+			coalesce(round(sum(o.amount_cents * o.probability) / 100.0), 0) as weighted
+			from opportunities o where o.deleted_at is null group by o.stage`;
+		const partnerDeals = (text: string) => {
+			const q = prefixQuery(text)!;
+			return bare`with mine as materialized (select id, name, search from opportunities
+					where partner_id = ${partner.organisationId} and deleted_at is null)
+				select id, name from mine where search @@ to_tsquery('simple', ${q})
+				order by ts_rank(search, to_tsquery('simple', ${q})) desc, id limit 10`;
+		};
+		const currentPartnerDeals = (text: string) => {
+			const q = prefixQuery(text)!;
+			return bare`select o.id, o.name from opportunities o where o.deleted_at is null
+				and o.partner_id = ${partner.organisationId} and o.search @@ to_tsquery('simple', ${q})
+				order by ts_rank(o.search, to_tsquery('simple', ${q})) desc, o.id limit 10`;
+		};
+		const dealsRanked = (text: string, pool: number | null) => {
+			const q = prefixQuery(text)!;
+			return pool === null
+				? bare`select o.id, o.name from opportunities o where o.deleted_at is null
+					and o.search @@ to_tsquery('simple', ${q})
+					order by ts_rank(o.search, to_tsquery('simple', ${q})) desc, o.id limit 10`
+				: bare`select id, name from (select o.id, o.name, o.search from opportunities o
+					where o.deleted_at is null and o.search @@ to_tsquery('simple', ${q}) limit ${pool}) s
+					order by ts_rank(search, to_tsquery('simple', ${q})) desc, id limit 10`;
+		};
+		operations.push(
+			{
+				name: 'candidate: host filter options',
+				labels: ['distinct over deals', 'users + partners'],
+				target: 50,
+				raw: () => r.options(),
+				relais: () => hostOptions()
+			},
+			{
+				name: 'candidate: manager totals',
+				labels: ['with accounts join', 'without the join'],
+				target: 50,
+				raw: () => r.totals(),
+				relais: () => totalsWithoutJoin()
+			},
+			{
+				name: 'candidate: partner deal search',
+				labels: ['bitmap AND (now)', 'partner rows first'],
+				target: 100,
+				raw: (k) => currentPartnerDeals(SEARCHES[k % SEARCHES.length]),
+				relais: (k) => partnerDeals(SEARCHES[k % SEARCHES.length])
+			},
+			{
+				name: 'candidate: manager deal search',
+				labels: ['rank every match', 'rank first 1,000'],
+				target: 100,
+				raw: (k) => dealsRanked(SEARCHES[k % SEARCHES.length], null),
+				relais: (k) => dealsRanked(SEARCHES[k % SEARCHES.length], 1000)
+			}
+		);
+
 		const results: Measured[] = [];
 		for (const op of operations) {
 			results.push(await measure(op, watcher));
@@ -389,9 +459,11 @@ async function main() {
 			order by ts_rank(o.search, to_tsquery('simple', 'hotel:*')) desc, o.id limit 10`
 		);
 
-		const worst = results.reduce((a, b) =>
-			pct(b.relais.ms, 99) / b.op.target > pct(a.relais.ms, 99) / a.op.target ? b : a
-		);
+		const worst = results
+			.filter((x) => !x.op.labels)
+			.reduce((a, b) =>
+				pct(b.relais.ms, 99) / b.op.target > pct(a.relais.ms, 99) / a.op.target ? b : a
+			);
 		const board = results.find((x) => x.op.name === 'pipeline board, manager')!;
 		console.log(
 			`\nheadline: pipeline board (manager) p99 ${lib.fmt(pct(board.relais.ms, 99))} ms, ` +

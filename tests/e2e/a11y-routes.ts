@@ -75,6 +75,63 @@ const appMenus: A11yDialog[] = [
 	}
 ];
 
+// CRM records (accounts, contacts, opportunities): each detail page is reached through a record
+// the audit creates itself, so it does not depend on what the demo seed holds.
+const ACCOUNT_CREATE = /^(create the account|créer le compte)$/i;
+
+/** Creates an account through /accounts/new and returns its page's path. */
+async function newAccount(page: Page): Promise<string> {
+	await page.goto('/accounts/new');
+	await page.getByLabel(/^(name|nom)$/i).fill(`A11y account ${Date.now()}`);
+	await page.getByRole('button', { name: ACCOUNT_CREATE }).click();
+	await page.waitForURL(/\/accounts\/[0-9a-f-]{36}/);
+	return new URL(page.url()).pathname;
+}
+
+/** Creates an account, then a record from one of its dialogs; returns the record's path. */
+function newRecordOfAccount(button: RegExp, nameLabel: RegExp, submit: RegExp, kind: string) {
+	return async (page: Page) => {
+		await page.goto(await newAccount(page));
+		await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+		await page.getByRole('button', { name: button }).click();
+		const dialog = page.getByRole('dialog');
+		await dialog.getByLabel(nameLabel).fill(`A11y ${kind} ${Date.now()}`);
+		await dialog.getByRole('button', { name: submit }).click();
+		if (kind === 'contact') {
+			await page.locator('main a[href^="/contacts/"]').first().waitFor();
+			const href = await page.locator('main a[href^="/contacts/"]').first().getAttribute('href');
+			return href ?? '';
+		}
+		await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}/);
+		return new URL(page.url()).pathname;
+	};
+}
+
+/** Another page saves the opportunity first: this page's save shows both versions. */
+const staleEdit: A11yDialog = {
+	name: 'the stale-edit comparison',
+	open: async (page) => {
+		const nextStep = /^(next step|prochaine étape)$/i;
+		const save = /^(save|enregistrer)$/i;
+		const other = await page.context().newPage();
+		try {
+			await other.goto(page.url());
+			await other.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+			await other.getByLabel(nextStep).fill(`Call back ${Date.now()}`);
+			await other.getByRole('button', { name: save }).click();
+			await other.getByText(/^(changes saved|modifications enregistrées)\.$/i).waitFor();
+		} finally {
+			await other.close();
+		}
+		await page.getByLabel(nextStep).fill('Send the proposal');
+		await page.getByRole('button', { name: save }).click();
+		await page.locator('#conflict-heading').waitFor();
+	}
+};
+
+const NEW_CONTACT = /^(add a contact|ajouter un contact)$/i;
+const NEW_OPPORTUNITY = /^(new opportunity|nouvelle opportunité)$/i;
+
 export const a11yRoutes: A11yRoute[] = [
 	// Signed in
 	{ route: '/(app)', path: '/', as: ADMIN, dialogs: appMenus },
@@ -179,5 +236,197 @@ export const a11yRoutes: A11yRoute[] = [
 			}
 			return new URL(await latestEmailLink(browser, email, /^\/invitation\//)).pathname;
 		}
-	}
+	},
+	// Partner directory, partner page, health and onboarding (issue 3)
+	{ route: '/(app)/partners', path: '/partners', as: MANAGER },
+	{
+		route: '/(app)/partners/[id=id]',
+		path: firstLink('/partners', 'main table a[href*="partners/"]'),
+		as: MANAGER,
+		dialogs: [modal('the suspend dialog', /^(suspend this partner|suspendre ce partenaire)$/i)]
+	},
+	{
+		route: '/(app)/partners/[id=id]',
+		label: 'with "why this score" open',
+		path: firstLink('/partners?sort=health', 'main table a[href*="partners/"]'),
+		as: REP,
+		dialogs: [
+			{
+				name: 'the score breakdown',
+				open: async (page) => {
+					await page.locator('summary', { hasText: /why this score|pourquoi ce score/i }).click();
+					await page.locator('details[open] table').waitFor();
+				}
+			}
+		]
+	},
+	// Pipeline (issue 3): the board with the "why was it lost?" dialog, and the table view. The
+	// board is audited on one stage's cards (every card has the same markup): the whole demo board
+	// takes axe longer than the test's time.
+	{
+		route: '/(app)/pipeline',
+		label: 'board',
+		path: '/pipeline?stage=negotiation',
+		as: MANAGER,
+		dialogs: [
+			{
+				name: 'the lost reason dialog',
+				open: async (page) => {
+					const card = page
+						.locator('li.deal')
+						.filter({ has: page.locator('select') })
+						.first();
+					await card.locator('select').selectOption('lost');
+					await card.getByRole('button', { name: /^(move|déplacer)$/i }).click();
+					await page.getByRole('dialog').waitFor();
+				}
+			}
+		]
+	},
+	{ route: '/(app)/pipeline', label: 'table', path: '/pipeline?view=table', as: MANAGER },
+
+	// Deal registration: the partner's list and form, the review queue, a registration seen by
+	// its partner and by a reviewer (with the conflict detail and the review forms).
+	{ route: '/(app)/registrations', path: '/registrations', as: PARTNER_ADMIN },
+	{ route: '/(app)/registrations', path: '/registrations', as: MANAGER, label: 'the review queue' },
+	{
+		route: '/(app)/registrations/new',
+		path: '/registrations/new',
+		as: PARTNER_ADMIN,
+		dialogs: [
+			{
+				name: 'the field errors of an empty submission',
+				open: (page) => submitEmpty(page, /submit the registration|soumettre l.enregistrement/i)
+			}
+		]
+	},
+	{
+		route: '/(app)/registrations/[id=id]',
+		label: 'seen by its partner',
+		as: PARTNER_ADMIN,
+		path: async (page) => {
+			const { registerDeal } = await import('./support/deals.ts');
+			return registerDeal(page, {
+				accountName: 'Hôtel Majestic Bordeaux',
+				accountDomain: 'majestic-bordeaux.fr',
+				products: 'a11y'
+			});
+		}
+	},
+	{
+		route: '/(app)/registrations/[id=id]',
+		label: 'seen by a reviewer',
+		as: MANAGER,
+		path: async (page) => {
+			const { registerDealAs } = await import('./support/deals.ts');
+			const browser = page.context().browser();
+			if (!browser) throw new Error('No browser to register a deal with.');
+			return registerDealAs(browser, {
+				accountName: 'Hôtel Majestic Bordeaux SA',
+				accountDomain: 'majestic-bordeaux.fr',
+				products: 'a11y review'
+			});
+		}
+	},
+	// CRM records: accounts, contacts, opportunities, recently deleted
+	{ route: '/(app)/accounts', path: '/accounts', as: REP },
+	{ route: '/(app)/accounts', label: 'for a partner', path: '/accounts', as: PARTNER },
+	{
+		route: '/(app)/accounts/new',
+		path: '/accounts/new',
+		as: REP,
+		dialogs: [
+			{
+				name: 'the field errors of an empty submission',
+				open: (page) => submitEmpty(page, ACCOUNT_CREATE)
+			}
+		]
+	},
+	{
+		route: '/(app)/accounts/[id=id]',
+		path: newAccount,
+		as: MANAGER,
+		dialogs: [
+			modal('the new contact dialog', NEW_CONTACT),
+			modal('the new opportunity dialog', NEW_OPPORTUNITY)
+		]
+	},
+	{
+		route: '/(app)/contacts/[id=id]',
+		path: newRecordOfAccount(
+			NEW_CONTACT,
+			/^(full name|nom complet)$/i,
+			/^(add the contact|ajouter le contact)$/i,
+			'contact'
+		),
+		as: MANAGER
+	},
+	{
+		route: '/(app)/opportunities/[id=id]',
+		path: newRecordOfAccount(
+			NEW_OPPORTUNITY,
+			/^(opportunity name|nom de l.opportunité)$/i,
+			/^(create the opportunity|créer l.opportunité)$/i,
+			'opportunity'
+		),
+		as: MANAGER,
+		dialogs: [staleEdit]
+	},
+	{ route: '/(app)/admin/deleted', path: '/admin/deleted', as: ADMIN },
+
+	// Import, export, search (issue 3).
+	{ route: '/(app)/imports', path: '/imports', as: ADMIN },
+	{
+		route: '/(app)/imports/new',
+		path: '/imports/new',
+		as: PARTNER_ADMIN,
+		dialogs: [
+			{
+				name: 'the upload errors',
+				open: (page) =>
+					submitEmpty(page, /^(upload and map the columns|envoyer et associer les colonnes)$/i)
+			}
+		]
+	},
+	{
+		route: '/(app)/imports/[id=id]',
+		label: 'mapping and preview',
+		// A small file with one bad row, uploaded through the page: the preview shows its error.
+		path: async (page) => {
+			await page.goto('/imports/new');
+			await page.locator('#import-kind').selectOption('accounts');
+			await page.locator('#import-file').setInputFiles({
+				name: 'a11y.csv',
+				mimeType: 'text/csv',
+				buffer: Buffer.from('Nom;SIREN\nA11y Conseil;552120222\n;123\n')
+			});
+			await page.getByRole('button', { name: /upload and map|envoyer et associer/i }).click();
+			await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+			return new URL(page.url()).pathname;
+		},
+		as: ADMIN
+	},
+	{
+		route: '/(app)/imports/[id=id]',
+		label: 'finished, with its errors',
+		path: async (page) => {
+			await page.goto('/imports/new');
+			await page.locator('#import-kind').selectOption('accounts');
+			await page.locator('#import-file').setInputFiles({
+				name: 'a11y-done.csv',
+				mimeType: 'text/csv',
+				buffer: Buffer.from(`Name,Website\nA11y Done ${Date.now()},\n,bad\n`)
+			});
+			await page.getByRole('button', { name: /upload and map|envoyer et associer/i }).click();
+			await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+			await page.getByRole('button', { name: /^(import|importer) 2 /i }).click();
+			await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor();
+			await page.locator('#errors-title').waitFor();
+			return new URL(page.url()).pathname;
+		},
+		as: MANAGER
+	},
+	{ route: '/(app)/search', path: '/search', as: REP },
+	{ route: '/(app)/search', label: 'results', path: '/search?q=a', as: MANAGER },
+	{ route: '/(app)/search', label: 'no results', path: '/search?q=zzzzqqq', as: PARTNER }
 ];

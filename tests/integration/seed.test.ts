@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql, type AnyColumn } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleFitsOrganisation } from '../../src/lib/server/access/policy.ts';
 import { verifyPassword } from '../../src/lib/server/auth/passwords.ts';
@@ -10,7 +10,8 @@ import {
 	DEMO_PASSWORD,
 	seedDemoWorkspaceIfEmpty
 } from '../../src/lib/server/seed/index.ts';
-import { isHostRole } from '../../src/lib/shared/enums.ts';
+import { isHostRole, STAGE_PROBABILITY, STAGES } from '../../src/lib/shared/enums.ts';
+import { prefixQuery } from '../../src/lib/shared/normalise.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const config = loadConfig({ ORIGIN: 'http://relais.example' });
@@ -185,6 +186,153 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 		);
 		const byId = [...audit].sort((a, b) => a.id - b.id).map((a) => a.createdAt.getTime());
 		expect(byId).toEqual([...byId].sort((a, b) => a - b));
+	});
+
+	const partnerRows = async () =>
+		(await database.db.select().from(organisations)).filter((o) => o.kind === 'partner');
+
+	it('gives every partner an owner rep of its region, most a signed agreement, and its own accounts, deals and registrations', async () => {
+		const partners = await partnerRows();
+		const reps = await database.db.select().from(users);
+		for (const p of partners) {
+			const owner = reps.find((u) => u.id === p.ownerId);
+			expect(owner?.role, p.name).toBe('rep');
+			expect(owner?.regionId, p.name).toBe(p.regionId);
+			const served = await database.db
+				.select()
+				.from(tables.accountPartners)
+				.where(eq(tables.accountPartners.organisationId, p.id));
+			expect(served.length, p.name).toBeGreaterThanOrEqual(4);
+			const deals = await database.db
+				.select()
+				.from(tables.opportunities)
+				.where(eq(tables.opportunities.partnerId, p.id));
+			expect(deals.length, p.name).toBeGreaterThanOrEqual(4);
+			const registrations = await database.db
+				.select()
+				.from(tables.dealRegistrations)
+				.where(eq(tables.dealRegistrations.partnerId, p.id));
+			expect(registrations.length, p.name).toBeGreaterThanOrEqual(1);
+			if (p.status === 'active') {
+				expect(
+					registrations.map((r) => r.status),
+					p.name
+				).toEqual(expect.arrayContaining(['pending', 'approved', 'rejected']));
+			}
+		}
+		const signed = partners.filter((p) => p.agreementSignedAt !== null);
+		expect(signed.length).toBeGreaterThan(partners.length / 2);
+	});
+
+	it('links no account of Alpha to Beta except the one deliberately shared, and serves some accounts directly', async () => {
+		const partners = await partnerRows();
+		const alpha = partners.find((p) => p.name === 'Alpha')!;
+		const beta = partners.find((p) => p.name === 'Beta')!;
+		const links = await database.db.select().from(tables.accountPartners);
+		const servedBy = (id: string) =>
+			new Set(links.filter((l) => l.organisationId === id).map((l) => l.accountId));
+		const alphas = servedBy(alpha.id);
+		const shared = [...servedBy(beta.id)].filter((id) => alphas.has(id));
+		expect(shared).toHaveLength(1);
+		const [account] = await database.db
+			.select()
+			.from(tables.accounts)
+			.where(eq(tables.accounts.id, shared[0]));
+		expect(account.name).toBe('Boulangeries Maison Delorme');
+		const linked = new Set(links.map((l) => l.accountId));
+		const all = await database.db.select().from(tables.accounts);
+		expect(all.filter((a) => !linked.has(a.id)).length).toBeGreaterThanOrEqual(3);
+	});
+
+	it('keeps every partner deal on an account that partner serves', async () => {
+		const links = new Set(
+			(await database.db.select().from(tables.accountPartners)).map(
+				(l) => `${l.accountId}:${l.organisationId}`
+			)
+		);
+		const deals = await database.db
+			.select()
+			.from(tables.opportunities)
+			.where(isNotNull(tables.opportunities.partnerId));
+		expect(deals.length).toBeGreaterThan(20);
+		for (const d of deals) expect(links.has(`${d.accountId}:${d.partnerId}`), d.name).toBe(true);
+	});
+
+	it('fills a pipeline in every stage with probabilities, lost reasons, history and protected deals', async () => {
+		const deals = await database.db.select().from(tables.opportunities);
+		expect(new Set(deals.map((d) => d.stage))).toEqual(new Set(STAGES));
+		for (const d of deals) {
+			expect(d.probability, d.name).toBe(STAGE_PROBABILITY[d.stage]);
+			expect(d.amountCents % 100, d.name).toBe(0);
+			expect(d.lostReason !== null, d.name).toBe(d.stage === 'lost');
+			expect(d.closedAt !== null, d.name).toBe(d.stage === 'won' || d.stage === 'lost');
+		}
+		const today = new Date().toISOString().slice(0, 10);
+		expect(deals.some((d) => d.closeDate! < today)).toBe(true);
+		expect(deals.some((d) => d.closeDate! > today)).toBe(true);
+		const history = await database.db.select().from(tables.opportunityHistory);
+		expect(new Set(history.map((h) => h.opportunityId)).size).toBe(deals.length);
+		expect(history.filter((h) => h.field === 'stage').length).toBeGreaterThan(deals.length);
+
+		const registrations = await database.db.select().from(tables.dealRegistrations);
+		for (const r of registrations.filter((r) => r.status === 'approved')) {
+			const deal = deals.find((d) => d.id === r.opportunityId);
+			expect(deal?.registrationId).toBe(r.id);
+			expect(deal?.partnerId).toBe(r.partnerId);
+			const days = (r.protectedUntil!.getTime() - r.reviewedAt!.getTime()) / 86_400_000;
+			expect(Math.round(days)).toBe(90);
+			expect(r.protectedUntil!.getTime()).toBeGreaterThan(Date.now());
+		}
+		expect(registrations.some((r) => r.status === 'expired')).toBe(true);
+		for (const r of registrations.filter((r) => r.status === 'rejected')) {
+			expect(r.rejectionReason).toBeTruthy();
+		}
+	});
+
+	it('has a pending registration on the domain of an open direct-team deal', async () => {
+		const pending = await database.db
+			.select({ id: tables.dealRegistrations.id, domain: tables.dealRegistrations.accountDomain })
+			.from(tables.dealRegistrations)
+			.where(eq(tables.dealRegistrations.status, 'pending'));
+		const direct = await database.db
+			.select({ domain: tables.accounts.domain, stage: tables.opportunities.stage })
+			.from(tables.opportunities)
+			.innerJoin(tables.accounts, eq(tables.accounts.id, tables.opportunities.accountId))
+			.where(isNull(tables.opportunities.partnerId));
+		const open = new Set(
+			direct.filter((d) => d.stage !== 'won' && d.stage !== 'lost').map((d) => d.domain)
+		);
+		expect(pending.filter((r) => r.domain && open.has(r.domain))).toHaveLength(1);
+	});
+
+	it('fills the search columns, so an accent-free prefix finds accounts, contacts and deals', async () => {
+		const { accounts, contacts, opportunities } = tables;
+		const query = prefixQuery('clinique sainte-gen')!;
+		const match = (column: AnyColumn) => sql`${column} @@ to_tsquery('simple', ${query})`;
+		const found = await database.db
+			.select({ name: accounts.name })
+			.from(accounts)
+			.where(match(accounts.search));
+		expect(found.map((a) => a.name)).toEqual(['Clinique Sainte-Geneviève']);
+		const hotels = await database.db
+			.select({ name: accounts.name })
+			.from(accounts)
+			.where(sql`${accounts.search} @@ to_tsquery('simple', ${prefixQuery('hotel')!})`);
+		expect(hotels.map((a) => a.name)).toContain('Hôtel Océan Biarritz');
+		for (const table of [accounts, contacts, opportunities]) {
+			const empty = await database.db.$count(table, isNull(table.search));
+			expect(empty).toBe(0);
+		}
+		const people = await database.db
+			.select({ email: contacts.email })
+			.from(contacts)
+			.where(and(match(contacts.search), isNull(contacts.deletedAt)));
+		expect(people.length).toBeGreaterThan(0);
+		const deals = await database.db.$count(
+			opportunities,
+			sql`${opportunities.search} @@ to_tsquery('simple', ${prefixQuery('four mixte')!})`
+		);
+		expect(deals).toBeGreaterThan(0);
 	});
 
 	it('seeds only once when two processes start together', async () => {

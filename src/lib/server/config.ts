@@ -14,6 +14,7 @@ const envSchema = z.object({
 		.default('EUR'),
 	RELAIS_SEED: z.enum(['demo', 'none']).default('demo'),
 	RELAIS_JOBS: z.enum(['on', 'off']).default('on'),
+	RELAIS_REGISTRATION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 	SMTP_URL: z.string().min(1).optional(),
 	MAIL_FROM: z.string().min(3).default('Relais <no-reply@relais.test>'),
 	REDIS_URL: z.string().min(1).optional(),
@@ -30,6 +31,8 @@ export type Config = {
 	currency: string;
 	seed: 'demo' | 'none';
 	jobs: boolean;
+	/** How long an approved deal registration protects the partner's deal (days). */
+	registrationDays: number;
 	smtpUrl?: string;
 	mailFrom: string;
 	redisUrl?: string;
@@ -58,6 +61,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		currency: e.RELAIS_CURRENCY,
 		seed: e.RELAIS_SEED,
 		jobs: e.RELAIS_JOBS === 'on',
+		registrationDays: e.RELAIS_REGISTRATION_DAYS,
 		smtpUrl: e.SMTP_URL,
 		mailFrom: e.MAIL_FROM,
 		redisUrl: e.REDIS_URL,

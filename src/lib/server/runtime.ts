@@ -1,5 +1,7 @@
 import { loadConfig, type Config } from './config.ts';
 import { createDb, migrate, type Database, type Db } from './db/index.ts';
+import { importJobHandlers } from './imports/index.ts';
+import { dealJobHandlers, scheduleDealJobs } from './deals/index.ts';
 import { startJobRunner, type JobRunner } from './jobs/index.ts';
 import { startLiveBus, type LiveBus } from './live/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
@@ -69,11 +71,16 @@ export async function createRuntime(
 			? startJobRunner({
 					db: database.db,
 					log,
-					handlers: mailJobHandlers(config, log),
+					handlers: {
+						...mailJobHandlers(config, log),
+						...dealJobHandlers(config),
+						...importJobHandlers()
+					},
 					// Wake on NOTIFY when a job is enqueued instead of waiting for the next poll.
 					listen: (channel, onPayload) => database.listen(channel, onPayload)
 				})
 			: null;
+		if (jobs) await scheduleDealJobs(database.db);
 		let stopped: Promise<void> | undefined;
 		return {
 			config,

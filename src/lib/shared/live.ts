@@ -14,10 +14,24 @@ export type ActivityCreatedEvent = {
 	data?: Record<string, unknown>;
 };
 
+export type ImportProgressEvent = {
+	importId: string;
+	status: 'queued' | 'running' | 'done' | 'failed';
+	total: number;
+	processed: number;
+	created: number;
+	updated: number;
+	rejected: number;
+};
+
 export type LiveEventMap = {
 	'notification.created': NotificationCreatedEvent;
 	'notification.read': NotificationReadEvent;
 	'activity.created': ActivityCreatedEvent;
+	/** Progress of a CSV import, to the person who started it (after every batch, and at the end). */
+	'import.progress': ImportProgressEvent;
+	/** An opportunity's stage (or another field) changed: boards and lists reload their data. */
+	'opportunity.changed': { id: string; stage?: string; version?: number };
 	/** Sent once before the server ends a stream whose session is gone; the client stops there. */
 	'session.ended': Record<string, never>;
 };

@@ -3,10 +3,12 @@ import {
 	canManagePeopleOf,
 	canViewAuditLog,
 	canViewOutbox,
+	canImport,
 	canViewPartnerDirectory,
 	requireUser
 } from '$lib/server/access';
 import { countUnread, listNotifications } from '$lib/server/notifications';
+import { IMPORT_KINDS } from '$lib/shared/enums';
 import type { LayoutServerLoad } from './$types';
 
 /** Everything behind login: who is asking, what the navigation shows, the notifications menu. */
@@ -23,6 +25,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 		currency: locals.runtime.config.currency,
 		nav: {
 			partners: canViewPartnerDirectory(user),
+			imports: IMPORT_KINDS.some((kind) => canImport(user, kind)),
 			admin: {
 				users: canManageOrganisations(user),
 				organisations: canManageOrganisations(user),

@@ -36,6 +36,22 @@ export function notificationText(item: Pick<NotificationItem, 'kind' | 'data'>):
 				organisation: text(data.organisationName),
 				tier: label('tier', typeof data.tier === 'string' ? data.tier : null)
 			});
+		case 'registration_submitted':
+			return data.conflict === true
+				? m.notifications_kind_registration_submitted_conflict({
+						partner: text(data.partner),
+						account: text(data.account)
+					})
+				: m.notifications_kind_registration_submitted({
+						partner: text(data.partner),
+						account: text(data.account)
+					});
+		case 'registration_approved':
+			return m.notifications_kind_registration_approved({ account: text(data.account) });
+		case 'registration_rejected':
+			return m.notifications_kind_registration_rejected({ account: text(data.account) });
+		case 'registration_expired':
+			return m.notifications_kind_registration_expired({ account: text(data.account) });
 		case 'test':
 			return m.notifications_kind_test();
 		default:

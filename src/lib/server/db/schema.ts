@@ -390,6 +390,14 @@ export const opportunities = pgTable(
 		index('opportunities_partner_stage_idx').on(t.partnerId, t.stage),
 		index('opportunities_owner_stage_idx').on(t.ownerId, t.stage),
 		index('opportunities_stage_close_idx').on(t.stage, t.closeDate),
+		// The pipeline table's default keyset order (crm/pipeline.ts, sort 'close'), for the host and
+		// for one partner: without them the first page sorts every visible deal (bench/crm.ts).
+		index('opportunities_close_keyset_idx')
+			.on(sql`coalesce(${t.closeDate}, '9999-12-31'::date)`, t.id)
+			.where(sql`${t.deletedAt} is null`),
+		index('opportunities_partner_close_keyset_idx')
+			.on(t.partnerId, sql`coalesce(${t.closeDate}, '9999-12-31'::date)`, t.id)
+			.where(sql`${t.deletedAt} is null`),
 		index('opportunities_search_idx').using('gin', t.search),
 		uniqueIndex('opportunities_external_id_idx').on(t.externalId)
 	]

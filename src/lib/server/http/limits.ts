@@ -65,7 +65,9 @@ export function assertBodySize(request: { headers: Headers }, limitBytes: number
 }
 
 /** Per-route limits above the default, by SvelteKit route id (uploads and imports add theirs). */
-export const ROUTE_BODY_LIMITS: Record<string, number> = {};
+export const ROUTE_BODY_LIMITS: Record<string, number> = {
+	'/(app)/imports/new': BODY_LIMITS.import
+};
 
 function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

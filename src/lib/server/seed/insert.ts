@@ -25,6 +25,7 @@ import {
 	DEMO_USERS,
 	HOST
 } from './demo.ts';
+import { insertDemoCrm, type CrmSeedSummary } from './insert-crm.ts';
 import { invitationMail, welcomeMail } from './mail.ts';
 
 export type SeedSummary = {
@@ -35,6 +36,7 @@ export type SeedSummary = {
 	notifications: number;
 	auditEntries: number;
 	emails: number;
+	crm: CrmSeedSummary;
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -235,6 +237,8 @@ export async function insertDemoWorkspace(
 	const audit = auditRows({ ago, orgIds, userIds, invitationIds });
 	await tx.insert(auditLog).values(audit);
 
+	const crm = await insertDemoCrm(tx, { ago, now, orgIds, userIds, regionIds, orgName });
+
 	return {
 		organisations: orgRows.length,
 		users: userRows.length,
@@ -242,7 +246,8 @@ export async function insertDemoWorkspace(
 		activities: DEMO_ACTIVITIES.length,
 		notifications: DEMO_NOTIFICATIONS.length,
 		auditEntries: audit.length,
-		emails: emails.length
+		emails: emails.length,
+		crm
 	};
 }
 

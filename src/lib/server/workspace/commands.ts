@@ -447,12 +447,22 @@ async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
+/**
+ * Creates a partner company. With `adminEmail`, onboarding in one step: its partner admin is
+ * invited in the same transaction (an address already taken refuses both, nothing half-made).
+ */
 export async function createPartnerOrganisation(
 	db: Db,
 	actor: ActingUser,
-	input: { name: string; tier: Tier; regionId?: string | null },
-	context: CommandContext = {}
-): Promise<{ organisationId: string }> {
+	input: {
+		name: string;
+		tier: Tier;
+		regionId?: string | null;
+		adminEmail?: string | null;
+		locale?: Locale;
+	},
+	context: CommandContext | InviteContext = {}
+): Promise<{ organisationId: string; invitationId: string | null }> {
 	if (!canManageOrganisations(actor)) throw new WorkspaceError('FORBIDDEN');
 	return uniqueName(() =>
 		db.transaction(async (tx) => {
@@ -481,7 +491,21 @@ export async function createPartnerOrganisation(
 				objectId: org.id,
 				data: { name, organisationName: name, tier: input.tier }
 			});
-			return { organisationId: org.id };
+			if (!input.adminEmail) return { organisationId: org.id, invitationId: null };
+			if (!('origin' in context))
+				throw new Error('Inviting a partner admin needs an InviteContext.');
+			const { invitationId } = await inviteUser(
+				tx,
+				actor,
+				{
+					email: input.adminEmail,
+					role: 'partner_admin',
+					organisationId: org.id,
+					locale: input.locale ?? 'fr'
+				},
+				context
+			);
+			return { organisationId: org.id, invitationId };
 		})
 	);
 }
@@ -493,58 +517,70 @@ export async function createPartnerOrganisation(
 export async function updateOrganisation(
 	db: Db,
 	actor: ActingUser,
-	input: {
-		organisationId: string;
-		name?: string;
-		tier?: Tier | null;
-		regionId?: string | null;
-		status?: OrganisationStatus;
-	},
+	input: OrganisationChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
 	if (!canManageOrganisations(actor)) throw new WorkspaceError('FORBIDDEN');
-	return uniqueName(() =>
-		db.transaction(async (tx) => {
-			const org = await loadOrganisation(tx, actor, input.organisationId, true);
-			const host = org.kind === 'host';
-			if (host && input.status === 'suspended') throw new WorkspaceError('HOST_NOT_SUSPENDABLE');
-			const next = {
-				name: input.name?.trim() ?? org.name,
-				// The host company has no partner tier.
-				tier: host ? null : input.tier === undefined ? org.tier : input.tier,
-				regionId: input.regionId === undefined ? org.regionId : input.regionId,
-				status: input.status ?? org.status
-			};
-			if (next.name.toLowerCase() !== org.name.toLowerCase()) {
-				await assertNameFree(tx, next.name, org.id);
-			}
-			if (next.regionId !== org.regionId) {
-				await assertExist(tx, regions, next.regionId ? [next.regionId] : [], 'UNKNOWN_REGION');
-			}
-			const changes: Record<string, { from: unknown; to: unknown }> = {};
-			for (const key of ['name', 'tier', 'regionId', 'status'] as const) {
-				if (next[key] !== org[key]) changes[key] = { from: org[key], to: next[key] };
-			}
-			if (Object.keys(changes).length === 0) return { changed: false };
+	return uniqueName(() => db.transaction((tx) => changeOrganisation(tx, actor, input, context)));
+}
 
-			await tx
-				.update(organisations)
-				.set({ ...next, updatedAt: new Date() })
-				.where(eq(organisations.id, org.id));
-			await recordAudit(tx, {
-				actorId: actor.id,
-				organisationId: org.id,
-				action: 'organisation.updated',
-				objectType: 'organisation',
-				objectId: org.id,
-				data: changes,
-				ip: context.ip ?? null
-			});
-			if (changes.status) await changeStatus(tx, actor, org.id, next, context);
-			else if (changes.tier && !host) await announceTier(tx, actor, org.id, next);
-			return { changed: true };
-		})
-	);
+export type OrganisationChange = {
+	organisationId: string;
+	name?: string;
+	tier?: Tier | null;
+	regionId?: string | null;
+	status?: OrganisationStatus;
+};
+
+/**
+ * The body of `updateOrganisation`, inside the caller's transaction and WITHOUT its policy check:
+ * for commands that authorise with another rule (the partner directory lets managers change a
+ * partner's tier, region and status) but must change, audit and revoke exactly the same way.
+ */
+export async function changeOrganisation(
+	tx: Db,
+	actor: ActingUser,
+	input: OrganisationChange,
+	context: CommandContext = {}
+): Promise<{ changed: boolean }> {
+	const org = await loadOrganisation(tx, actor, input.organisationId, true);
+	const host = org.kind === 'host';
+	if (host && input.status === 'suspended') throw new WorkspaceError('HOST_NOT_SUSPENDABLE');
+	const next = {
+		name: input.name?.trim() ?? org.name,
+		// The host company has no partner tier.
+		tier: host ? null : input.tier === undefined ? org.tier : input.tier,
+		regionId: input.regionId === undefined ? org.regionId : input.regionId,
+		status: input.status ?? org.status
+	};
+	if (next.name.toLowerCase() !== org.name.toLowerCase()) {
+		await assertNameFree(tx, next.name, org.id);
+	}
+	if (next.regionId !== org.regionId) {
+		await assertExist(tx, regions, next.regionId ? [next.regionId] : [], 'UNKNOWN_REGION');
+	}
+	const changes: Record<string, { from: unknown; to: unknown }> = {};
+	for (const key of ['name', 'tier', 'regionId', 'status'] as const) {
+		if (next[key] !== org[key]) changes[key] = { from: org[key], to: next[key] };
+	}
+	if (Object.keys(changes).length === 0) return { changed: false };
+
+	await tx
+		.update(organisations)
+		.set({ ...next, updatedAt: new Date() })
+		.where(eq(organisations.id, org.id));
+	await recordAudit(tx, {
+		actorId: actor.id,
+		organisationId: org.id,
+		action: 'organisation.updated',
+		objectType: 'organisation',
+		objectId: org.id,
+		data: changes,
+		ip: context.ip ?? null
+	});
+	if (changes.status) await changeStatus(tx, actor, org.id, next, context);
+	else if (changes.tier && !host) await announceTier(tx, actor, org.id, next);
+	return { changed: true };
 }
 
 async function changeStatus(

@@ -8,6 +8,8 @@ export {
 	resendInvitation,
 	createPartnerOrganisation,
 	updateOrganisation,
+	changeOrganisation,
+	type OrganisationChange,
 	type ActingUser,
 	type CommandContext,
 	type InviteContext

@@ -60,10 +60,23 @@ export const resendInvitationSchema = z.object({
 	locale: z.enum(LOCALES)
 });
 
+/** An empty optional e-mail field means "none". */
+const optionalEmail = () =>
+	z
+		.string()
+		.trim()
+		.toLowerCase()
+		.max(254)
+		.transform((v) => (v === '' ? null : v))
+		.pipe(z.email().nullable());
+
+/** A new partner; with `adminEmail`, its partner admin is invited at once (in `locale`). */
 export const createOrganisationSchema = z.object({
 	name: text(ORGANISATION_NAME_MAX),
 	tier: z.enum(TIERS),
-	regionId: optionalUuid().optional()
+	regionId: optionalUuid().optional(),
+	adminEmail: optionalEmail().optional(),
+	locale: z.enum(LOCALES).optional()
 });
 
 /** Name, tier and region; the host company's form has no tier. */

@@ -2,8 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { parseForm } from '$lib/server/http/forms';
 import { createPartnerOrganisation, listOrganisations, listRegions } from '$lib/server/workspace';
 import {
-	commandContext,
 	invalid,
+	inviteContext,
 	requireWorkspaceAdmin,
 	runCommand
 } from '$lib/server/workspace/edge';
@@ -24,10 +24,19 @@ export const actions: Actions = {
 		const tag = { action: 'create' };
 		const parsed = parseForm(createOrganisationSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
+		// One transaction: the partner, and its partner admin's invitation when an address is given.
 		const result = await runCommand(formData, tag, () =>
-			createPartnerOrganisation(event.locals.runtime.db, user, parsed.data, commandContext(event))
+			createPartnerOrganisation(event.locals.runtime.db, user, parsed.data, inviteContext(event))
 		);
-		if (!result.ok) return result.failure;
+		if (!result.ok) {
+			// An address already in use is about the partner admin's e-mail field here.
+			const fieldErrors = result.failure.data.fieldErrors;
+			if (fieldErrors.email) {
+				fieldErrors.adminEmail = fieldErrors.email;
+				delete fieldErrors.email;
+			}
+			return result.failure;
+		}
 		// The new partner's page, where its first people are invited.
 		redirect(303, `/admin/organisations/${result.value.organisationId}?created=1`);
 	}

@@ -1,0 +1,2 @@
+CREATE INDEX "opportunities_close_keyset_idx" ON "opportunities" USING btree (coalesce("close_date", '9999-12-31'::date),"id") WHERE "opportunities"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "opportunities_partner_close_keyset_idx" ON "opportunities" USING btree ("partner_id",coalesce("close_date", '9999-12-31'::date),"id") WHERE "opportunities"."deleted_at" is null;

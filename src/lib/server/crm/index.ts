@@ -1,0 +1,69 @@
+// The CRM records (accounts, contacts, opportunities): what routes, the pipeline, the import and
+// the search import. Reads are narrowed by scope.ts, writes authorised by crm-policy.ts.
+export {
+	listAccounts,
+	getAccount,
+	createAccount,
+	updateAccount,
+	deleteAccount,
+	type AccountRow,
+	type AccountDetail,
+	type AccountFilter,
+	type AccountPage,
+	type CreateAccountInput,
+	type UpdateAccountInput,
+	type Permissions
+} from './accounts.ts';
+export {
+	listContactsOfAccount,
+	getContact,
+	createContact,
+	updateContact,
+	deleteContact,
+	type ContactRow,
+	type ContactDetail,
+	type CreateContactInput,
+	type UpdateContactInput
+} from './contacts.ts';
+export {
+	listOpportunitiesOfAccount,
+	getOpportunity,
+	getOpportunityHistory,
+	createOpportunity,
+	updateOpportunity,
+	changeOpportunityStage,
+	deleteOpportunity,
+	type OpportunityRow,
+	type OpportunityDetail,
+	type HistoryEntry,
+	type CreateOpportunityInput,
+	type UpdateOpportunityInput
+} from './opportunities.ts';
+export {
+	listRecentlyDeleted,
+	restoreRecord,
+	RESTORE_WINDOW_DAYS,
+	type DeletedKind,
+	type DeletedRecord
+} from './deleted.ts';
+export {
+	crmChoices,
+	type ActingUser,
+	type Choice,
+	type CommandContext,
+	type CrmChoices
+} from './common.ts';
+export {
+	CrmError,
+	CRM_ERROR_FIELDS,
+	CRM_ERROR_MESSAGES,
+	CRM_ERROR_STATUS,
+	type CrmErrorCode
+} from './errors.ts';
+export {
+	visibleAccounts,
+	visibleContacts,
+	visibleOpportunities,
+	visibleRegistrations,
+	searchVector
+} from './scope.ts';

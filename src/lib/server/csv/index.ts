@@ -1,0 +1,2 @@
+export { detectSeparator, parseCsv, stripBom, type CsvRecord, type CsvSeparator } from './parse.ts';
+export { CSV_BOM, csvLine, neutraliseCell, toCsv, type CsvValue } from './write.ts';

@@ -1,0 +1,20 @@
+export type ImportErrorCode =
+	| 'FORBIDDEN'
+	| 'NOT_FOUND'
+	| 'EMPTY_FILE'
+	| 'NO_ROWS'
+	| 'TOO_MANY_ROWS'
+	| 'NOT_DRAFT'
+	| 'MISSING_FIELDS';
+
+/** A refusal of the import module; routes map `code` to a message (imports_refused_<code>). */
+export class ImportError extends Error {
+	readonly code: ImportErrorCode;
+	readonly fields: string[];
+	constructor(code: ImportErrorCode, fields: string[] = []) {
+		super(`Import refused: ${code}`);
+		this.name = 'ImportError';
+		this.code = code;
+		this.fields = fields;
+	}
+}

@@ -1,0 +1,35 @@
+// CSV imports of partners, accounts, contacts and opportunities (issue 3).
+export {
+	createImport,
+	decodeCsv,
+	discardImport,
+	IMPORT_JOB,
+	MAX_IMPORT_ROWS,
+	startImport,
+	updateImportMapping
+} from './commands.ts';
+export { ImportError, type ImportErrorCode } from './errors.ts';
+export {
+	fieldsFor,
+	guessMapping,
+	IMPORT_FIELDS,
+	type ImportField,
+	type ImportMapping
+} from './fields.ts';
+export {
+	getImport,
+	listImports,
+	previewImport,
+	PREVIEW_ROWS,
+	type ImportDetail,
+	type ImportPreview,
+	type ImportSummary
+} from './queries.ts';
+export type { RowError, RowOutcome } from './rows.ts';
+export {
+	IMPORT_BATCH_SIZE,
+	importJobHandlers,
+	runImport,
+	MAX_STORED_ERRORS,
+	type ImportProgress
+} from './run.ts';

@@ -1,0 +1,49 @@
+import { redirect } from '@sveltejs/kit';
+import { parseForm } from '$lib/server/http/forms';
+import { deleteContact, getContact, updateContact } from '$lib/server/crm';
+import {
+	crmContext,
+	crmUser,
+	invalid,
+	notFound,
+	runCrmCommand,
+	succeeded
+} from '$lib/server/crm/edge';
+import { contactEdit } from '$lib/shared/schemas/crm';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const user = crmUser(locals, url);
+	const contact = await getContact(locals.runtime.db, user, params.id);
+	if (!contact) notFound();
+	return { contact, isHost: user.organisationKind === 'host' };
+};
+
+export const actions: Actions = {
+	update: async (event) => {
+		const user = crmUser(event.locals);
+		const formData = await event.request.formData();
+		const tag = { action: 'update' };
+		const parsed = parseForm(contactEdit, formData);
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runCrmCommand(formData, tag, () =>
+			updateContact(
+				event.locals.runtime.db,
+				user,
+				{ ...parsed.data, id: event.params.id },
+				crmContext(event)
+			)
+		);
+		if (!result.ok) return result.failure;
+		return succeeded(tag, result.value.changed ? 'crm_saved' : 'crm_nothing_changed');
+	},
+	delete: async (event) => {
+		const user = crmUser(event.locals);
+		const formData = await event.request.formData();
+		const result = await runCrmCommand(formData, { action: 'delete' }, () =>
+			deleteContact(event.locals.runtime.db, user, { id: event.params.id }, crmContext(event))
+		);
+		if (!result.ok) return result.failure;
+		redirect(303, `/accounts/${result.value.accountId}`);
+	}
+};

@@ -1,0 +1,67 @@
+import { redirect } from '@sveltejs/kit';
+import { parseForm } from '$lib/server/http/forms';
+import {
+	crmChoices,
+	deleteOpportunity,
+	getOpportunity,
+	getOpportunityHistory,
+	updateOpportunity
+} from '$lib/server/crm';
+import {
+	crmContext,
+	crmUser,
+	invalid,
+	notFound,
+	runCrmCommand,
+	succeeded
+} from '$lib/server/crm/edge';
+import { opportunityEdit } from '$lib/shared/schemas/crm';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const user = crmUser(locals, url);
+	const db = locals.runtime.db;
+	const opportunity = await getOpportunity(db, user, params.id);
+	if (!opportunity) notFound();
+	const [history, choices] = await Promise.all([
+		getOpportunityHistory(db, user, opportunity.id),
+		crmChoices(db, user)
+	]);
+	return {
+		opportunity,
+		history,
+		choices,
+		isHost: user.organisationKind === 'host',
+		currency: locals.runtime.config.currency,
+		created: url.searchParams.has('created')
+	};
+};
+
+export const actions: Actions = {
+	update: async (event) => {
+		const user = crmUser(event.locals);
+		const formData = await event.request.formData();
+		const tag = { action: 'update' };
+		const parsed = parseForm(opportunityEdit, formData);
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runCrmCommand(formData, tag, () =>
+			updateOpportunity(
+				event.locals.runtime.db,
+				user,
+				{ ...parsed.data, id: event.params.id },
+				crmContext(event)
+			)
+		);
+		if (!result.ok) return result.failure;
+		return succeeded(tag, result.value.changed ? 'crm_saved' : 'crm_nothing_changed');
+	},
+	delete: async (event) => {
+		const user = crmUser(event.locals);
+		const formData = await event.request.formData();
+		const result = await runCrmCommand(formData, { action: 'delete' }, () =>
+			deleteOpportunity(event.locals.runtime.db, user, { id: event.params.id }, crmContext(event))
+		);
+		if (!result.ok) return result.failure;
+		redirect(303, `/accounts/${result.value.accountId}`);
+	}
+};

@@ -1,0 +1,72 @@
+import { error } from '@sveltejs/kit';
+import { canEditPartner, requireUser } from '$lib/server/access';
+import { parseForm } from '$lib/server/http/forms';
+import { getPartnerDetail, listOwnerCandidates, updatePartner } from '$lib/server/partners';
+import { runPartnerCommand } from '$lib/server/partners/edge';
+import { listRegions } from '$lib/server/workspace';
+import { commandContext, invalid, succeeded } from '$lib/server/workspace/edge';
+import { organisationStatusSchema } from '$lib/shared/schemas/admin';
+import { updatePartnerSchema } from '$lib/shared/schemas/partners';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const user = requireUser(locals, url);
+	const db = locals.runtime.db;
+	// Another partner's page does not exist for a partner person: the same 404 as a wrong id.
+	const detail = await getPartnerDetail(db, user, params.id);
+	if (!detail) error(404, { message: 'Not found', code: 'NOT_FOUND' });
+	const canEdit = canEditPartner(user);
+	const [regions, owners] = canEdit
+		? await Promise.all([listRegions(db), listOwnerCandidates(db)])
+		: [[], []];
+	return {
+		...detail,
+		canEdit,
+		isHost: user.organisationKind === 'host',
+		regions,
+		owners,
+		currency: locals.runtime.config.currency
+	};
+};
+
+export const actions: Actions = {
+	update: async (event) => {
+		const user = requireUser(event.locals);
+		const formData = await event.request.formData();
+		const tag = { action: 'update' };
+		const parsed = parseForm(updatePartnerSchema, formData);
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runPartnerCommand(formData, tag, () =>
+			updatePartner(
+				event.locals.runtime.db,
+				user,
+				{ partnerId: event.params.id, ...parsed.data },
+				commandContext(event)
+			)
+		);
+		if (!result.ok) return result.failure;
+		return succeeded(tag, result.value.changed ? 'partners_saved' : 'admin_nothing_changed');
+	},
+
+	status: async (event) => {
+		const user = requireUser(event.locals);
+		const formData = await event.request.formData();
+		const tag = { action: 'status' };
+		const parsed = parseForm(organisationStatusSchema, formData);
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runPartnerCommand(formData, tag, () =>
+			updatePartner(
+				event.locals.runtime.db,
+				user,
+				{ partnerId: event.params.id, status: parsed.data.status },
+				commandContext(event)
+			)
+		);
+		if (!result.ok) return result.failure;
+		const suspended = parsed.data.status === 'suspended';
+		return succeeded(
+			tag,
+			suspended ? 'admin_organisation_suspended' : 'admin_organisation_reactivated'
+		);
+	}
+};

@@ -1,0 +1,36 @@
+import { redirect } from '@sveltejs/kit';
+import { authorize, requireUser } from '$lib/server/access/guard';
+import { canRegisterDeal } from '$lib/server/access';
+import { listRegistrableAccounts, submitRegistration } from '$lib/server/deals';
+import { invalid, runDealCommand } from '$lib/server/deals/edge';
+import { clientAddress } from '$lib/server/http/client';
+import { parseForm } from '$lib/server/http/forms';
+import { earliestToday, registrationSchema } from '$lib/shared/schemas/deals';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = requireUser(locals, url);
+	authorize(canRegisterDeal(user));
+	return {
+		accounts: await listRegistrableAccounts(locals.runtime.db, user),
+		minDate: earliestToday(),
+		currency: locals.runtime.config.currency
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireUser(event.locals);
+		authorize(canRegisterDeal(user));
+		const formData = await event.request.formData();
+		const parsed = parseForm(registrationSchema, formData);
+		if (!parsed.ok) return invalid(parsed.failure, 'register');
+		const result = await runDealCommand(formData, 'register', () =>
+			submitRegistration(event.locals.runtime.db, user, parsed.data, {
+				ip: clientAddress(event)
+			})
+		);
+		if (!result.ok) return result.failure;
+		redirect(303, `/registrations/${result.value.id}?submitted=1`);
+	}
+};

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { accountKeys, matchReasons, sameAccount } from '../../src/lib/server/deals/conflicts.ts';
+import { earliestToday, parseAmountCents } from '../../src/lib/shared/schemas/deals.ts';
+
+const keys = (name: string, domain?: string | null, siren?: string | null) =>
+	accountKeys({ name, domain, siren });
+
+describe('conflict matching', () => {
+	it('treats "Société Générale SA" and "societe generale" as the same company', () => {
+		expect(matchReasons(keys('Société Générale SA'), keys('societe generale'))).toEqual(['name']);
+		expect(sameAccount(keys('SOCIÉTÉ GÉNÉRALE (SAS)'), keys('Societe-Generale'))).toBe(true);
+	});
+
+	it('matches the same web domain whatever the URL form', () => {
+		const a = keys('Acme France', 'https://www.acme.fr/contact');
+		const b = keys('ACME Industries', 'acme.fr');
+		expect(matchReasons(a, b)).toEqual(['domain']);
+	});
+
+	it('matches the same SIREN given as a SIREN, a SIRET or a French VAT number', () => {
+		const siren = keys('Alpha', null, '552 120 222');
+		const siret = keys('Beta', null, '55212022200013');
+		const vat = keys('Gamma', null, 'FR 40 552120222');
+		expect(matchReasons(siren, siret)).toEqual(['siren']);
+		expect(matchReasons(siren, vat)).toEqual(['siren']);
+		expect(matchReasons(siret, vat)).toEqual(['siren']);
+	});
+
+	it('lists every reason when several keys match', () => {
+		expect(
+			matchReasons(
+				keys('Acme SAS', 'acme.fr', '552120222'),
+				keys('acme', 'www.acme.fr', 'FR40552120222')
+			)
+		).toEqual(['name', 'domain', 'siren']);
+	});
+
+	it('does not match different companies', () => {
+		expect(sameAccount(keys('Société Générale'), keys('Société Marseillaise'))).toBe(false);
+		expect(
+			sameAccount(keys('Acme', 'acme.fr', '552120222'), keys('Acme Bis', 'acme.com', '732829320'))
+		).toBe(false);
+	});
+
+	it('never matches on a missing domain or SIREN', () => {
+		expect(sameAccount(keys('One', null, null), keys('Two', null, null))).toBe(false);
+		expect(sameAccount(keys('One', 'not a domain', 'abc'), keys('Two', '', ''))).toBe(false);
+	});
+});
+
+describe('amounts typed in a form', () => {
+	it('reads French and English ways of writing an amount', () => {
+		expect(parseAmountCents('12 500,50')).toBe(1_250_050);
+		expect(parseAmountCents('12\u202f500,5')).toBe(1_250_050);
+		expect(parseAmountCents('12,500.50')).toBe(1_250_050);
+		expect(parseAmountCents('12500.50')).toBe(1_250_050);
+		expect(parseAmountCents('12.500,50')).toBe(1_250_050);
+		expect(parseAmountCents('12500')).toBe(1_250_000);
+		expect(parseAmountCents('12 500 €')).toBe(1_250_000);
+	});
+
+	it('refuses what is not an amount, and keeps the sign for the schema to refuse', () => {
+		expect(parseAmountCents('abc')).toBeNull();
+		expect(parseAmountCents('12,5,0')).toBeNull();
+		expect(parseAmountCents('1.2.3')).toBeNull();
+		expect(parseAmountCents('')).toBeNull();
+		expect(parseAmountCents('-5')).toBe(-500);
+	});
+
+	it('accepts a close date of today in every time zone', () => {
+		const now = Date.UTC(2026, 10, 27, 1, 0);
+		// At 01:00 UTC it is still the 26th in Hawaii (UTC−10).
+		expect(earliestToday(now)).toBe('2026-11-26');
+	});
+});
