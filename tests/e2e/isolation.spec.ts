@@ -1,0 +1,121 @@
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Page } from '@playwright/test';
+import { DEMO, expect, loginAs, test } from './support/fixtures.ts';
+
+// A partner person of Alpha must not reach anything of Beta's through any page, action, export or
+// search. The ids are Beta's real records from the demo workspace, read as an admin.
+
+/** Every page route that takes an id, from src/routes (a new one must be added below). */
+function idRoutes(): string[] {
+	const found: string[] = [];
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else if (entry.name === '+page.svelte' && path.includes('[id=id]')) {
+				found.push(
+					'/' +
+						relative('src/routes', join(path, '..'))
+							.split(sep)
+							.filter((part) => !part.startsWith('('))
+							.join('/')
+				);
+			}
+		}
+	};
+	walk('src/routes');
+	return found.sort();
+}
+
+async function hrefs(page: Page, url: string, prefix: string): Promise<string[]> {
+	await page.goto(url);
+	const all = await page
+		.locator(`a[href^="${prefix}"]`)
+		.evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+	return [...new Set(all.filter((h) => /[0-9a-f]{8}-[0-9a-f]{4}-/.test(h)))];
+}
+
+test('a partner of Alpha reaches none of Beta’s records, by any id route, export or search', async ({
+	browser
+}) => {
+	test.setTimeout(90_000);
+	const adminContext = await browser.newContext();
+	const admin = await adminContext.newPage();
+	await loginAs(admin, DEMO.admin);
+
+	// Beta's organisation, one of its people, accounts, contacts, deals and registrations.
+	await admin.goto('/admin/organisations');
+	const betaLink = admin.getByRole('link', { name: 'Beta', exact: true });
+	const betaId = (await betaLink.getAttribute('href'))!.split('/').pop()!;
+	const betaUsers = await hrefs(admin, `/admin/organisations/${betaId}`, '/admin/users/');
+	const betaAccounts = await hrefs(admin, `/accounts?partner=${betaId}`, '/accounts/');
+	const betaDeals = await hrefs(admin, `/pipeline?view=table&partner=${betaId}`, '/opportunities/');
+	const betaRegistrations = await hrefs(
+		admin,
+		`/registrations?partner=${betaId}`,
+		'/registrations/'
+	);
+	const betaContacts: string[] = [];
+	for (const account of betaAccounts.slice(0, 3)) {
+		betaContacts.push(...(await hrefs(admin, account, '/contacts/')));
+	}
+	// The account Alpha and Beta both serve is Alpha's too: leave it out of what must be refused.
+	const alphaAccounts = new Set(
+		await hrefs(admin, `/accounts?partner=${await alphaId(admin)}`, '/accounts/')
+	);
+	const betaOnlyAccounts = betaAccounts.filter((a) => !alphaAccounts.has(a));
+	const accountName =
+		(await admin.goto(betaOnlyAccounts[0]), await admin.locator('h1').innerText());
+	await adminContext.close();
+
+	const targets: Record<string, string[]> = {
+		'/partners/[id=id]': [`/partners/${betaId}`],
+		'/admin/organisations/[id=id]': [`/admin/organisations/${betaId}`],
+		'/admin/users/[id=id]': betaUsers.slice(0, 2),
+		'/accounts/[id=id]': betaOnlyAccounts,
+		'/contacts/[id=id]': betaContacts.slice(0, 3),
+		'/opportunities/[id=id]': betaDeals.slice(0, 5),
+		'/registrations/[id=id]': betaRegistrations.slice(0, 3),
+		// An import belongs to the person who started it: a random id stands for another's.
+		'/imports/[id=id]': ['/imports/00000000-0000-4000-8000-000000000000']
+	};
+	// Every id route of the app is covered by this test.
+	expect(Object.keys(targets).sort()).toEqual(idRoutes());
+	for (const [route, urls] of Object.entries(targets)) {
+		expect(urls.length, `Beta has records behind ${route}`).toBeGreaterThan(0);
+	}
+
+	for (const who of [DEMO.partnerAdmin, 'marie.petit@alpha.test']) {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await loginAs(page, who);
+		for (const [route, urls] of Object.entries(targets)) {
+			for (const url of urls) {
+				const response = await page.goto(url);
+				expect([403, 404], `${who} on ${route} (${url})`).toContain(response?.status());
+			}
+		}
+		// Actions posted to Beta's records are refused too (never a change, never a 500).
+		const post = await page.request.post(`${betaOnlyAccounts[0]}?/delete`, {
+			form: { version: '1' },
+			headers: { origin: new URL(page.url()).origin, accept: 'application/json' }
+		});
+		expect([403, 404], `${who} deleting a Beta account`).toContain(post.status());
+		// Exports and search hold nothing of Beta's.
+		for (const kind of ['accounts', 'contacts', 'opportunities', 'registrations']) {
+			const csv = await (await page.request.get(`/export/${kind}`)).text();
+			expect(csv, `${who} export of ${kind}`).not.toContain(accountName);
+		}
+		expect((await page.request.get('/export/partners')).status()).toBe(403);
+		await page.goto(`/search?q=${encodeURIComponent(accountName)}`);
+		await expect(page.locator('main')).not.toContainText(accountName);
+		await context.close();
+	}
+});
+
+async function alphaId(admin: Page): Promise<string> {
+	await admin.goto('/admin/organisations');
+	const href = await admin.getByRole('link', { name: 'Alpha', exact: true }).getAttribute('href');
+	return href!.split('/').pop()!;
+}
