@@ -9,6 +9,8 @@ describe('conflict matching', () => {
 	it('treats "Société Générale SA" and "societe generale" as the same company', () => {
 		expect(matchReasons(keys('Société Générale SA'), keys('societe generale'))).toEqual(['name']);
 		expect(sameAccount(keys('SOCIÉTÉ GÉNÉRALE (SAS)'), keys('Societe-Generale'))).toBe(true);
+		expect(sameAccount(keys('Société Générale S.A.'), keys('societe generale'))).toBe(true);
+		expect(sameAccount(keys('Brasserie du Port S.A.S.'), keys('Brasserie du Port'))).toBe(true);
 	});
 
 	it('matches the same web domain whatever the URL form', () => {

@@ -45,12 +45,16 @@ const LEGAL_FORMS = new Set([
 
 /** The comparable form of a company name: folded, punctuation and legal forms removed. */
 export function normaliseCompanyName(name: string): string {
-	return foldText(name)
-		.replace(/&/g, ' et ')
-		.replace(/[^a-z0-9]+/g, ' ')
-		.split(' ')
-		.filter((word) => word && !LEGAL_FORMS.has(word))
-		.join(' ');
+	return (
+		foldText(name)
+			// Dotted initials are one word: "S.A." is "sa", "S.A.S." is "sas".
+			.replace(/\b(?:[a-z]\.){2,}/g, (initials) => initials.replace(/\./g, ''))
+			.replace(/&/g, ' et ')
+			.replace(/[^a-z0-9]+/g, ' ')
+			.split(' ')
+			.filter((word) => word && !LEGAL_FORMS.has(word))
+			.join(' ')
+	);
 }
 
 /** "https://www.Example.fr/contact" → "example.fr"; null when nothing domain-like remains. */
