@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { accountSearch, contactSearch, opportunitySearch } from './search-documents.ts';
 import type { AccountSize } from '../../shared/enums.ts';
 import { normaliseCompanyName, prefixQuery } from '../../shared/normalise.ts';
 import type { AccountInput } from '../../shared/schemas/crm.ts';
@@ -35,7 +36,7 @@ import {
 	type CommandContext
 } from './common.ts';
 import { CrmError } from './errors.ts';
-import { searchVector, visibleAccounts } from './scope.ts';
+import { visibleAccounts } from './scope.ts';
 
 // Accounts (end customers): reads narrowed by scope.ts, writes authorised by crm-policy.ts, one
 // transaction each with its audit entry. A partner person only ever sees their own company among
@@ -243,7 +244,7 @@ export async function createAccount(
 				size: input.size,
 				ownerId,
 				externalId: input.externalId ?? null,
-				search: searchVector(input.name, input.domain, input.siren, input.industry)
+				search: accountSearch(input)
 			})
 			.returning({ id: accounts.id, version: accounts.version });
 		if (partnerIds.length) {
@@ -335,7 +336,7 @@ export async function updateAccount(
 			.set({
 				...next,
 				normalisedName: normaliseCompanyName(input.name),
-				search: searchVector(input.name, input.domain, input.siren, input.industry),
+				search: accountSearch(input),
 				version: sql`${accounts.version} + 1`,
 				updatedAt: sql`now()`
 			})
@@ -374,24 +375,30 @@ async function refreshAccountName(tx: Db, accountId: string, accountName: string
 			id: contacts.id,
 			name: contacts.name,
 			email: contacts.email,
-			jobTitle: contacts.jobTitle
+			jobTitle: contacts.jobTitle,
+			phone: contacts.phone
 		})
 		.from(contacts)
 		.where(eq(contacts.accountId, accountId));
 	for (const c of people) {
 		await tx
 			.update(contacts)
-			.set({ search: searchVector(c.name, c.email, c.jobTitle, accountName) })
+			.set({ search: contactSearch(c, accountName) })
 			.where(eq(contacts.id, c.id));
 	}
 	const deals = await tx
-		.select({ id: opportunities.id, name: opportunities.name, products: opportunities.products })
+		.select({
+			id: opportunities.id,
+			name: opportunities.name,
+			products: opportunities.products,
+			nextStep: opportunities.nextStep
+		})
 		.from(opportunities)
 		.where(eq(opportunities.accountId, accountId));
 	for (const o of deals) {
 		await tx
 			.update(opportunities)
-			.set({ search: searchVector(o.name, accountName, o.products) })
+			.set({ search: opportunitySearch(o, accountName) })
 			.where(eq(opportunities.id, o.id));
 	}
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { contactSearch } from './search-documents.ts';
 import type { ContactInput } from '../../shared/schemas/crm.ts';
 import {
 	canCreateCrmRecord,
@@ -22,7 +23,7 @@ import {
 	type CommandContext
 } from './common.ts';
 import { CrmError } from './errors.ts';
-import { searchVector, visibleAccounts, visibleContacts } from './scope.ts';
+import { visibleAccounts, visibleContacts } from './scope.ts';
 
 // Contacts (people at an account). `organisationId` says whose contact it is: a partner's (only
 // that partner sees it) or null for the host's. Editing follows the account's owner for reps.
@@ -139,7 +140,7 @@ export async function createContact(
 				email: input.email,
 				phone: input.phone,
 				externalId: input.externalId ?? null,
-				search: searchVector(input.name, input.email, input.jobTitle, account.name)
+				search: contactSearch(input, account.name)
 			})
 			.returning({ id: contacts.id, version: contacts.version });
 		await recordAudit(tx, {
@@ -224,7 +225,7 @@ export async function updateContact(
 			.update(contacts)
 			.set({
 				...next,
-				search: searchVector(input.name, input.email, input.jobTitle, accountName),
+				search: contactSearch(input, accountName),
 				version: sql`${contacts.version} + 1`,
 				updatedAt: sql`now()`
 			})

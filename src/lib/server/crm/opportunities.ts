@@ -1,4 +1,5 @@
 import { aliasedTable, and, asc, desc, eq, sql } from 'drizzle-orm';
+import { opportunitySearch } from './search-documents.ts';
 import { STAGE_PROBABILITY, type Stage } from '../../shared/enums.ts';
 import type { OpportunityInput, StageChangeInput } from '../../shared/schemas/crm.ts';
 import {
@@ -33,7 +34,7 @@ import {
 	type CommandContext
 } from './common.ts';
 import { CrmError } from './errors.ts';
-import { searchVector, visibleAccounts, visibleOpportunities } from './scope.ts';
+import { visibleAccounts, visibleOpportunities } from './scope.ts';
 
 // Opportunities (deals). Every stage or amount change is kept in opportunity_history; won and
 // lost set closedAt and go to the activity feed of the partner's world (organisationId =
@@ -234,7 +235,7 @@ export async function createOpportunity(
 				products: input.products,
 				closedAt: isClosed(input.stage) ? new Date() : null,
 				externalId: input.externalId ?? null,
-				search: searchVector(input.name, account.name, input.products)
+				search: opportunitySearch(input, account.name)
 			})
 			.returning({ id: opportunities.id, version: opportunities.version });
 		await linkPartner(tx, account.id, partnerId);
@@ -311,7 +312,7 @@ async function saveOpportunity(
 		.set({
 			...next,
 			closedAt,
-			search: searchVector(next.name, accountName, next.products),
+			search: opportunitySearch(next, accountName),
 			version: sql`${opportunities.version} + 1`,
 			updatedAt: sql`now()`
 		})

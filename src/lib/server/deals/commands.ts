@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { accountSearch, opportunitySearch } from '../crm/search-documents.ts';
 import { OPEN_STAGES, STAGE_PROBABILITY } from '../../shared/enums.ts';
 import type { RegistrationInput } from '../../shared/schemas/deals.ts';
 import {
@@ -9,7 +10,7 @@ import {
 import type { Actor } from '../access/policy.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { searchVector, visibleAccounts } from '../crm/scope.ts';
+import { visibleAccounts } from '../crm/scope.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accountPartners,
@@ -263,11 +264,11 @@ async function resolveAccount(
 			siren: registration.accountSiren,
 			regionId: partner.regionId,
 			ownerId: partner.ownerId,
-			search: searchVector(
-				registration.accountName,
-				registration.accountDomain,
-				registration.accountSiren
-			)
+			search: accountSearch({
+				name: registration.accountName,
+				domain: registration.accountDomain,
+				siren: registration.accountSiren
+			})
 		})
 		.returning({ id: accounts.id });
 	return { id: created.id, created: true };
@@ -340,7 +341,10 @@ export async function approveRegistration(
 					products: registration.products,
 					registrationId: registration.id,
 					protectedUntil,
-					search: searchVector(name, registration.accountName, registration.products)
+					search: opportunitySearch(
+						{ name, products: registration.products },
+						registration.accountName
+					)
 				})
 				.returning({ id: opportunities.id });
 			opportunityId = created.id;

@@ -1,7 +1,8 @@
 import { and, inArray, or, sql } from 'drizzle-orm';
+import { accountSearch } from '../crm/search-documents.ts';
 import type { Db } from '../db/client.ts';
 import { accountPartners, accounts } from '../db/schema.ts';
-import { searchVector, visibleAccounts } from '../crm/scope.ts';
+import { visibleAccounts } from '../crm/scope.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import type { AccountSize } from '../../shared/enums.ts';
 import { normaliseCompanyName, normaliseSiren } from '../../shared/normalise.ts';
@@ -30,11 +31,6 @@ type AccountValues = {
 	regionId: string | null;
 	externalId: string | null;
 };
-
-// TODO(share): the CRM commands compute the same search document; move accountSearch to crm/ later.
-export const accountSearch = (
-	a: Pick<AccountValues, 'name' | 'domain' | 'siren' | 'vatId' | 'industry'>
-) => searchVector(a.name, a.domain, a.siren, a.vatId, a.industry);
 
 /** The natural key of an account: SIREN, else domain, else normalised name. */
 const naturalKey = (a: Pick<AccountValues, 'siren' | 'domain' | 'normalisedName'>) =>

@@ -1,7 +1,8 @@
 import { and, inArray, or, sql } from 'drizzle-orm';
+import { contactSearch } from '../crm/search-documents.ts';
 import type { Db } from '../db/client.ts';
 import { contacts } from '../db/schema.ts';
-import { searchVector, visibleContacts } from '../crm/scope.ts';
+import { visibleContacts } from '../crm/scope.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import { resolveAccounts } from './account-refs.ts';
 import { defined } from './accounts.ts';
@@ -19,12 +20,6 @@ type ContactValues = {
 	phone: string | null;
 	externalId: string | null;
 };
-
-// TODO(share): same search document as the CRM contact commands.
-export const contactSearch = (
-	c: Pick<ContactValues, 'name' | 'email' | 'jobTitle' | 'phone'>,
-	accountName?: string
-) => searchVector(c.name, c.email, c.jobTitle, c.phone, accountName);
 
 export async function applyContacts(
 	tx: Db,

@@ -1,7 +1,8 @@
 import { and, inArray, or, sql } from 'drizzle-orm';
+import { opportunitySearch } from '../crm/search-documents.ts';
 import type { Db } from '../db/client.ts';
 import { opportunities, opportunityHistory } from '../db/schema.ts';
-import { searchVector, visibleOpportunities } from '../crm/scope.ts';
+import { visibleOpportunities } from '../crm/scope.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import { OPEN_STAGES, STAGE_PROBABILITY, type Stage } from '../../shared/enums.ts';
 import { resolveAccounts } from './account-refs.ts';
@@ -24,12 +25,6 @@ type OpportunityValues = {
 	lostReason: string | null;
 	externalId: string | null;
 };
-
-// TODO(share): same search document as the CRM opportunity commands.
-export const opportunitySearch = (
-	o: Pick<OpportunityValues, 'name' | 'products' | 'nextStep'>,
-	accountName?: string
-) => searchVector(o.name, accountName, o.products, o.nextStep);
 
 const isOpen = (stage: Stage) => (OPEN_STAGES as readonly string[]).includes(stage);
 

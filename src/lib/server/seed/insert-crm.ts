@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { accountSearch, contactSearch, opportunitySearch } from '../crm/search-documents.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import {
@@ -11,7 +12,6 @@ import {
 	opportunityHistory,
 	organisations
 } from '../db/schema.ts';
-import { searchVector } from '../crm/scope.ts';
 import { accountKeys, matchReasons } from '../deals/conflicts.ts';
 import { STAGE_PROBABILITY } from '../../shared/enums.ts';
 import { normaliseCompanyName, normaliseDomain, normaliseSiren } from '../../shared/normalise.ts';
@@ -91,7 +91,7 @@ export async function insertDemoCrm(tx: Db, ctx: Context): Promise<CrmSeedSummar
 			regionId: lookup(regionIds, a.region, 'region'),
 			size: a.size,
 			ownerId: user(a.owner),
-			search: searchVector(a.name, a.domain, a.siren, a.industry),
+			search: accountSearch(a),
 			createdAt: ago(a.daysAgo, i),
 			updatedAt: ago(a.daysAgo, i)
 		}))
@@ -116,7 +116,7 @@ export async function insertDemoCrm(tx: Db, ctx: Context): Promise<CrmSeedSummar
 				jobTitle: c.jobTitle,
 				email: c.email,
 				phone: c.phone,
-				search: searchVector(c.name, c.email, c.jobTitle, a.name),
+				search: contactSearch(c, a.name),
 				createdAt: ago(a.daysAgo, i + 1),
 				updatedAt: ago(a.daysAgo, i + 1)
 			};
@@ -160,7 +160,7 @@ export async function insertDemoCrm(tx: Db, ctx: Context): Promise<CrmSeedSummar
 				closedAt: closedAt(o),
 				// One move per stage passed: the version counts the edits.
 				version: o.path.length,
-				search: searchVector(o.name, a.name, o.products),
+				search: opportunitySearch(o, a.name),
 				createdAt: ago(o.daysAgo, i),
 				updatedAt: closedAt(o) ?? ago(Math.max(0, o.daysAgo - 3 * (o.path.length - 1)), i)
 			};
