@@ -56,3 +56,26 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 export const IMPORT_KINDS = ['partners', 'accounts', 'contacts', 'opportunities'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+// Account plans (issue 4).
+export const PLAN_KINDS = ['account', 'partner'] as const;
+export type PlanKind = (typeof PLAN_KINDS)[number];
+
+export const PLAN_STATUSES = ['draft', 'published'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+/** How a plan is shared with its one partner company (or how the partner admin narrows it per person). */
+export const PLAN_SHARE_MODES = ['editor', 'viewer'] as const;
+export type PlanShareMode = (typeof PLAN_SHARE_MODES)[number];
+export const PLAN_PERSON_ACCESS = ['editor', 'viewer', 'none'] as const;
+export type PlanPersonAccess = (typeof PLAN_PERSON_ACCESS)[number];
+
+/** The two Yjs documents of a plan: the shared one, and internal notes (host people only). */
+export const PLAN_DOCUMENTS = ['shared', 'internal'] as const;
+export type PlanDocument = (typeof PLAN_DOCUMENTS)[number];
+
+export const PLAN_ACTION_STATUSES = ['todo', 'in_progress', 'done'] as const;
+export type PlanActionStatus = (typeof PLAN_ACTION_STATUSES)[number];
+
+export const PLAN_VERSION_KINDS = ['auto', 'named', 'restore'] as const;
+export type PlanVersionKind = (typeof PLAN_VERSION_KINDS)[number];

@@ -21,6 +21,13 @@ import type {
 	Locale,
 	OrganisationKind,
 	OrganisationStatus,
+	PlanActionStatus,
+	PlanDocument,
+	PlanKind,
+	PlanPersonAccess,
+	PlanShareMode,
+	PlanStatus,
+	PlanVersionKind,
 	RegistrationStatus,
 	Role,
 	Stage,
@@ -29,6 +36,13 @@ import type {
 
 /** PostgreSQL full-text vector (written with to_tsvector in SQL, never read by the app). */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** Binary (Yjs states). postgres.js reads a Buffer, PGlite a Uint8Array: both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+	dataType: () => 'bytea',
+	toDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+	fromDriver: (value) => new Uint8Array(value)
+});
 
 // Timestamps are always with time zone, read as Date.
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -489,4 +503,168 @@ export const importJobs = pgTable(
 		finishedAt: at('finished_at')
 	},
 	(t) => [index('import_jobs_user_idx').on(t.userId, t.createdAt)]
+);
+
+// ---------------------------------------------------------------------------------------------
+// Account plans. The content lives in Yjs documents (plan_documents, stored by the collaboration
+// server); the rows here are what lists, search, access checks and "my actions" need without
+// opening a document.
+
+/** One plan per account or per partner company, shared with at most one partner company. */
+export const plans = pgTable(
+	'plans',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		kind: text('kind').$type<PlanKind>().notNull(),
+		/** Set for account plans. */
+		accountId: uuid('account_id').references(() => accounts.id),
+		/** Set for partner plans: the partner company the plan is about. */
+		partnerId: uuid('partner_id').references(() => organisations.id),
+		title: text('title').notNull(),
+		/** The template's language when it was created. */
+		locale: text('locale').$type<Locale>().notNull(),
+		status: text('status').$type<PlanStatus>().notNull().default('draft'),
+		/** The host person responsible (review reminders go to them). */
+		ownerId: uuid('owner_id')
+			.notNull()
+			.references(() => users.id),
+		/** The one partner company it is shared with, and how; null = host only. */
+		sharedWithId: uuid('shared_with_id').references(() => organisations.id),
+		shareMode: text('share_mode').$type<PlanShareMode>(),
+		publishedAt: at('published_at'),
+		publishedById: uuid('published_by_id').references(() => users.id),
+		lastReviewedAt: at('last_reviewed_at'),
+		lastReviewedById: uuid('last_reviewed_by_id').references(() => users.id),
+		/** Plain text of the shared document's summary, goals and actions (search and lists). */
+		summaryText: text('summary_text').notNull().default(''),
+		search: tsvector('search'),
+		createdById: uuid('created_by_id').references(() => users.id),
+		createdAt: createdAt(),
+		updatedAt: stamp('updated_at'),
+		deletedAt: at('deleted_at')
+	},
+	(t) => [
+		uniqueIndex('plans_account_idx')
+			.on(t.accountId)
+			.where(sql`${t.kind} = 'account' and ${t.deletedAt} is null`),
+		uniqueIndex('plans_partner_idx')
+			.on(t.partnerId)
+			.where(sql`${t.kind} = 'partner' and ${t.deletedAt} is null`),
+		index('plans_shared_with_idx').on(t.sharedWithId),
+		index('plans_owner_idx').on(t.ownerId),
+		index('plans_search_idx').using('gin', t.search)
+	]
+);
+
+/** A partner admin narrowing a shared plan for one of their people (never widening it). */
+export const planPersonAccess = pgTable(
+	'plan_person_access',
+	{
+		planId: uuid('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		access: text('access').$type<PlanPersonAccess>().notNull(),
+		updatedById: uuid('updated_by_id').references(() => users.id),
+		updatedAt: stamp('updated_at')
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.userId] })]
+);
+
+/** The Yjs state of each plan document, as stored by the collaboration server. */
+export const planDocuments = pgTable(
+	'plan_documents',
+	{
+		/** The Hocuspocus document name: `plan.<id>` or `plan.<id>.internal`. */
+		name: text('name').primaryKey(),
+		planId: uuid('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		document: text('document').$type<PlanDocument>().notNull(),
+		state: bytea('state').notNull(),
+		/** Y.encodeStateVector of `state`: what the clients are told was saved. */
+		stateVector: bytea('state_vector').notNull(),
+		byteSize: integer('byte_size').notNull().default(0),
+		updatedAt: stamp('updated_at')
+	},
+	(t) => [index('plan_documents_plan_idx').on(t.planId)]
+);
+
+/** Snapshots of a plan document: automatic, named, or made by a restore. Never deleted. */
+export const planVersions = pgTable(
+	'plan_versions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		planId: uuid('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		document: text('document').$type<PlanDocument>().notNull(),
+		kind: text('kind').$type<PlanVersionKind>().notNull(),
+		name: text('name'),
+		state: bytea('state').notNull(),
+		/** Who edited since the previous version (user ids), for "who changed what". */
+		authorIds: jsonb('author_ids').$type<string[]>().notNull().default([]),
+		/** Characters added and removed since the previous version, roughly. */
+		charsAdded: integer('chars_added').notNull().default(0),
+		charsRemoved: integer('chars_removed').notNull().default(0),
+		createdById: uuid('created_by_id').references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('plan_versions_plan_idx').on(t.planId, t.document, t.createdAt)]
+);
+
+/** The actions section mirrored from the shared document each time it is stored. */
+export const planActions = pgTable(
+	'plan_actions',
+	{
+		planId: uuid('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		/** The action's id inside the Y.Doc. */
+		actionId: text('action_id').notNull(),
+		title: text('title').notNull(),
+		ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+		dueDate: date('due_date', { mode: 'string' }),
+		status: text('status').$type<PlanActionStatus>().notNull().default('todo'),
+		position: integer('position').notNull().default(0),
+		updatedAt: stamp('updated_at')
+	},
+	(t) => [
+		primaryKey({ columns: [t.planId, t.actionId] }),
+		index('plan_actions_owner_idx').on(t.ownerId, t.status, t.dueDate),
+		index('plan_actions_due_idx').on(t.status, t.dueDate)
+	]
+);
+
+/** Comments anchored to text (Yjs relative positions), in threads of one level. */
+export const planComments = pgTable(
+	'plan_comments',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		planId: uuid('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		document: text('document').$type<PlanDocument>().notNull(),
+		/** The thread's first comment; null for the first comment itself. */
+		parentId: uuid('parent_id'),
+		/** Base64 of Y.encodeRelativePosition for the start and end of the anchored text. */
+		anchor: jsonb('anchor').$type<{ field: string; start: string; end: string } | null>(),
+		/** The text the thread was anchored to when it was opened. */
+		quote: text('quote'),
+		body: text('body').notNull(),
+		authorId: uuid('author_id')
+			.notNull()
+			.references(() => users.id),
+		resolvedAt: at('resolved_at'),
+		resolvedById: uuid('resolved_by_id').references(() => users.id),
+		editedAt: at('edited_at'),
+		deletedAt: at('deleted_at'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('plan_comments_plan_idx').on(t.planId, t.document, t.createdAt),
+		index('plan_comments_parent_idx').on(t.parentId)
+	]
 );
