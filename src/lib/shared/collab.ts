@@ -17,3 +17,27 @@ export const COLLAB_REFUSALS = {
 	sessionInvalid: 'session-invalid',
 	documentForbidden: 'document-forbidden'
 } as const;
+
+// Account plans: two documents per plan, the shared plan and the host's internal notes.
+const PLAN_DOCUMENT_NAME =
+	/^plan\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.internal)?$/;
+
+export function planDocumentName(planId: string, document: 'shared' | 'internal'): string {
+	return document === 'internal' ? `plan.${planId}.internal` : `plan.${planId}`;
+}
+
+/** `plan.<id>` or `plan.<id>.internal` → its plan and document; anything else → null. */
+export function parsePlanDocumentName(
+	name: string
+): { planId: string; document: 'shared' | 'internal' } | null {
+	const match = PLAN_DOCUMENT_NAME.exec(name);
+	if (!match) return null;
+	return { planId: match[1], document: match[2] ? 'internal' : 'shared' };
+}
+
+/**
+ * Stateless messages from the collaboration server to its clients (JSON). `saved`: the document
+ * was stored in the database with this state vector (base64 of Y.encodeStateVector); a client is
+ * "saved" only when that vector covers every update it holds.
+ */
+export type CollabStatelessMessage = { type: 'saved'; stateVector: string; at: string };

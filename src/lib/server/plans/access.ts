@@ -1,0 +1,151 @@
+import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import {
+	internalNotesAccess,
+	planAccess,
+	type PlanAccess,
+	type PlanAccessFacts
+} from '../access/plan-policy.ts';
+import type { Actor } from '../access/policy.ts';
+import type { Db } from '../db/client.ts';
+import {
+	accounts,
+	managerRegions,
+	organisations,
+	planPersonAccess,
+	plans,
+	users
+} from '../db/schema.ts';
+import { parsePlanDocumentName } from '../../shared/collab.ts';
+
+// Loads what plan-policy.ts needs, and its SQL twin for lists and search. Every plan page, action,
+// endpoint and collaboration connection goes through `resolvePlanAccess` or `visiblePlans`.
+
+/** The person asking, with what host rules need (team, managed regions). */
+export type PlanViewer = Actor & { teamId: string | null; managedRegionIds: string[] };
+
+export async function planViewer(db: Db, actor: Actor): Promise<PlanViewer> {
+	if (actor.organisationKind !== 'host') return { ...actor, teamId: null, managedRegionIds: [] };
+	const [me] = await db.select({ teamId: users.teamId }).from(users).where(eq(users.id, actor.id));
+	const regions = await db
+		.select({ id: managerRegions.regionId })
+		.from(managerRegions)
+		.where(eq(managerRegions.userId, actor.id));
+	return { ...actor, teamId: me?.teamId ?? null, managedRegionIds: regions.map((r) => r.id) };
+}
+
+// Subject owner and region: the account's for an account plan, the partner's for a partner plan.
+const subjectOwner = sql<string | null>`coalesce(
+	(select ${accounts.ownerId} from ${accounts} where ${accounts.id} = ${plans.accountId}),
+	(select ${organisations.ownerId} from ${organisations} where ${organisations.id} = ${plans.partnerId}))`;
+const subjectRegion = sql<string | null>`coalesce(
+	(select ${accounts.regionId} from ${accounts} where ${accounts.id} = ${plans.accountId}),
+	(select ${organisations.regionId} from ${organisations} where ${organisations.id} = ${plans.partnerId}))`;
+
+export type ResolvedPlan = {
+	planId: string;
+	facts: PlanAccessFacts;
+	access: PlanAccess;
+	internal: PlanAccess;
+};
+
+/** The facts of one plan for one person; null when the plan does not exist. */
+export async function planAccessFacts(
+	db: Db,
+	viewer: PlanViewer,
+	planId: string
+): Promise<PlanAccessFacts | null> {
+	const [row] = await db
+		.select({
+			deletedAt: plans.deletedAt,
+			ownerId: plans.ownerId,
+			sharedWithId: plans.sharedWithId,
+			shareMode: plans.shareMode,
+			subjectOwnerId: subjectOwner,
+			subjectRegionId: subjectRegion,
+			personAccess: sql<
+				string | null
+			>`(select ${planPersonAccess.access} from ${planPersonAccess} where ${planPersonAccess.planId} = ${plans.id} and ${planPersonAccess.userId} = ${viewer.id})`
+		})
+		.from(plans)
+		.where(eq(plans.id, planId));
+	if (!row) return null;
+	const ownerIds = [row.ownerId, row.subjectOwnerId].filter((id): id is string => !!id);
+	const teams = await db
+		.select({ teamId: users.teamId })
+		.from(users)
+		.where(sql`${users.id} in ${ownerIds}`);
+	return {
+		deleted: row.deletedAt !== null,
+		ownerId: row.ownerId,
+		subjectOwnerId: row.subjectOwnerId,
+		subjectRegionId: row.subjectRegionId,
+		responsibleTeamIds: teams.map((t) => t.teamId).filter((id): id is string => !!id),
+		sharedWithId: row.sharedWithId,
+		shareMode: row.shareMode,
+		actorTeamId: viewer.teamId,
+		actorManagedRegionIds: viewer.managedRegionIds,
+		actorPersonAccess: row.personAccess as PlanAccessFacts['actorPersonAccess']
+	};
+}
+
+/** May this person open this plan, and its internal notes? Null = no such plan. */
+export async function resolvePlanAccess(
+	db: Db,
+	actor: Actor | PlanViewer,
+	planId: string
+): Promise<ResolvedPlan | null> {
+	const viewer = 'managedRegionIds' in actor ? actor : await planViewer(db, actor);
+	const facts = await planAccessFacts(db, viewer, planId);
+	if (!facts) return null;
+	return {
+		planId,
+		facts,
+		access: planAccess(viewer, facts),
+		internal: internalNotesAccess(viewer, facts)
+	};
+}
+
+/** What a collaboration connection may do with a document: the policy's answer for plan documents. */
+export async function planDocumentAccess(
+	db: Db,
+	actor: Actor,
+	documentName: string
+): Promise<'write' | 'read' | 'none'> {
+	const parsed = parsePlanDocumentName(documentName);
+	if (!parsed) return 'none';
+	const resolved = await resolvePlanAccess(db, actor, parsed.planId);
+	if (!resolved) return 'none';
+	const access = parsed.document === 'internal' ? resolved.internal : resolved.access;
+	return access === 'edit' ? 'write' : access === 'read' ? 'read' : 'none';
+}
+
+/** SQL twin of planAccess: the plans this person may see (not deleted). */
+export function visiblePlans(viewer: PlanViewer): SQL {
+	const alive = isNull(plans.deletedAt);
+	if (viewer.organisationKind !== 'host') {
+		return and(
+			alive,
+			eq(plans.sharedWithId, viewer.organisationId),
+			sql`${plans.shareMode} is not null`,
+			sql`not exists (select 1 from ${planPersonAccess} where ${planPersonAccess.planId} = ${plans.id} and ${planPersonAccess.userId} = ${viewer.id} and ${planPersonAccess.access} = 'none')`
+		)!;
+	}
+	if (viewer.role === 'admin') return alive;
+	const mine = or(eq(plans.ownerId, viewer.id), sql`${subjectOwner} = ${viewer.id}`)!;
+	const rules: SQL[] = [mine];
+	if (viewer.teamId) {
+		rules.push(
+			sql`exists (select 1 from ${users} where ${users.teamId} = ${viewer.teamId} and (${users.id} = ${plans.ownerId} or ${users.id} = ${subjectOwner}))`
+		);
+	}
+	if (viewer.role === 'manager' && viewer.managedRegionIds.length > 0) {
+		rules.push(sql`${subjectRegion} in ${viewer.managedRegionIds}`);
+	}
+	return and(alive, or(...rules))!;
+}
+
+/** Whether this person edits (not only reads) a plan visible to them, as SQL (lists' badges). */
+export function plansEditableBy(viewer: PlanViewer): SQL {
+	if (viewer.organisationKind === 'host') return sql`true`;
+	return sql`(${plans.shareMode} = 'editor' and not exists (select 1 from ${planPersonAccess} where ${planPersonAccess.planId} = ${plans.id} and ${planPersonAccess.userId} = ${viewer.id} and ${planPersonAccess.access} <> 'editor'))`;
+}
