@@ -12,6 +12,7 @@ import {
 	primaryKey,
 	text,
 	timestamp,
+	unique,
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
@@ -412,8 +413,43 @@ export const opportunities = pgTable(
 		index('opportunities_partner_close_keyset_idx')
 			.on(t.partnerId, sql`coalesce(${t.closeDate}, '9999-12-31'::date)`, t.id)
 			.where(sql`${t.deletedAt} is null`),
+		// The board's columns (crm/pipeline.ts): a stage's first cards by close date then id, read
+		// in index order (the (stage, close_date) index alone sorts a whole day of deals per stage).
+		index('opportunities_stage_close_keyset_idx')
+			.on(t.stage, t.closeDate, t.id)
+			.where(sql`${t.deletedAt} is null`),
 		index('opportunities_search_idx').using('gin', t.search),
 		uniqueIndex('opportunities_external_id_idx').on(t.externalId)
+	]
+);
+
+/**
+ * The pipeline's stage totals, pre-aggregated: live (not deleted) deals by stage, direct team or
+ * partner, owner, account region and close month. Derived data, kept right by the database itself
+ * (triggers on opportunities and accounts in drizzle/0005_crm_totals_triggers.sql), so every writer
+ * — commands, imports, approvals, jobs, the seed, psql — keeps it exact; never written by the app.
+ * `pipeline_stage_totals_rebuild()` recomputes it (after a bulk load with triggers off). A million
+ * deals make a few thousand rows: the board's totals sum those instead (crm/pipeline.ts).
+ */
+export const pipelineStageTotals = pgTable(
+	'pipeline_stage_totals',
+	{
+		stage: text('stage').$type<Stage>().notNull(),
+		/** The direct team's deals (no partner). */
+		direct: boolean('direct').notNull(),
+		ownerId: uuid('owner_id'),
+		regionId: uuid('region_id'),
+		/** First day of the close month; null for deals without a close date. */
+		closeMonth: date('close_month', { mode: 'string' }),
+		deals: bigint('deals', { mode: 'number' }).notNull().default(0),
+		amountCents: bigint('amount_cents', { mode: 'number' }).notNull().default(0),
+		/** Σ amount_cents × probability (percent): the weighted amount is this / 100, rounded once. */
+		weightedCentsX100: bigint('weighted_cents_x100', { mode: 'number' }).notNull().default(0)
+	},
+	(t) => [
+		unique('pipeline_stage_totals_key')
+			.on(t.stage, t.direct, t.ownerId, t.regionId, t.closeMonth)
+			.nullsNotDistinct()
 	]
 );
 

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { splitByMonth } from '../../src/lib/server/crm/pipeline.ts';
+
+// The board's stage totals read whole close months from pipeline_stage_totals and sum the days of
+// partial months from the deals (crm/pipeline.ts): the split must cover every day exactly once.
+
+describe('splitByMonth', () => {
+	it('reads everything from the totals table without bounds, undated deals included', () => {
+		expect(splitByMonth()).toEqual({ months: { from: undefined, to: undefined }, edges: [] });
+	});
+
+	it('keeps whole months whole', () => {
+		expect(splitByMonth('2026-05-01', '2026-07-31')).toEqual({
+			months: { from: '2026-05-01', to: '2026-07-01' },
+			edges: []
+		});
+		expect(splitByMonth('2026-06-01')).toEqual({
+			months: { from: '2026-06-01', to: undefined },
+			edges: []
+		});
+	});
+
+	it('sums the days of partial months at either end from the deals', () => {
+		expect(splitByMonth('2026-04-10', '2026-07-20')).toEqual({
+			months: { from: '2026-05-01', to: '2026-06-01' },
+			edges: [
+				{ from: '2026-04-10', to: '2026-04-30' },
+				{ from: '2026-07-01', to: '2026-07-20' }
+			]
+		});
+		// Overdue: everything before the 15th of this month.
+		expect(splitByMonth(undefined, '2026-05-14')).toEqual({
+			months: { from: undefined, to: '2026-04-01' },
+			edges: [{ from: '2026-05-01', to: '2026-05-14' }]
+		});
+		expect(splitByMonth('2026-12-15', '2027-01-31')).toEqual({
+			months: { from: '2027-01-01', to: '2027-01-01' },
+			edges: [{ from: '2026-12-15', to: '2026-12-31' }]
+		});
+	});
+
+	it('uses days only when no whole month lies inside, and nothing for an empty range', () => {
+		expect(splitByMonth('2026-05-03', '2026-05-20')).toEqual({
+			months: null,
+			edges: [{ from: '2026-05-03', to: '2026-05-20' }]
+		});
+		expect(splitByMonth('2026-04-10', '2026-05-20')).toEqual({
+			months: null,
+			edges: [{ from: '2026-04-10', to: '2026-05-20' }]
+		});
+		expect(splitByMonth('2028-02-10', '2028-02-29')).toEqual({
+			months: null,
+			edges: [{ from: '2028-02-10', to: '2028-02-29' }]
+		});
+		expect(splitByMonth('2026-05-20', '2026-05-03')).toEqual({ months: null, edges: [] });
+	});
+});
