@@ -12,11 +12,24 @@ import {
 	type CollabContext,
 	type Transport
 } from './context.ts';
+import { afterPlanStored } from '../../src/lib/server/plans/store.ts';
+import { createPresencePublisher, startPlanPresence } from '../../src/lib/server/plans/presence.ts';
+import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts';
+import { AdaptiveBatching } from './batching.ts';
 import { Authentication } from './extensions/authentication.ts';
 import { Logger } from './extensions/logger.ts';
 import { OriginCheck } from './extensions/origin.ts';
+import { Persistence, type PersistenceOptions } from './extensions/persistence.ts';
+import { PlanPresence } from './extensions/presence.ts';
 import { redisExtension } from './extensions/redis.ts';
 import { Throttle } from './extensions/throttle.ts';
+import { UpdateValidation } from './extensions/validation.ts';
+import {
+	applyPlanRestore,
+	PLAN_ACCESS_CHANGED,
+	PLAN_RESTORE,
+	recheckPlanConnections
+} from './plans.ts';
 import { refuseUpgrade } from '../http/refuse-upgrade.ts';
 
 export { CLOSE_CODES } from './context.ts';
@@ -27,11 +40,21 @@ export { COLLAB_PATH } from '../../src/lib/shared/collab.ts';
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 // How long shutdown waits for documents to be stored and unloaded.
 const UNLOAD_TIMEOUT_MS = 10_000;
+// Stores are debounced: about 2 s after the last change, at most 10 s after the first.
+const STORE_DEBOUNCE_MS = 2_000;
+const STORE_MAX_DEBOUNCE_MS = 10_000;
 
 export type CollabServerOptions = {
 	runtime: Runtime;
 	/** WebSocket connections per client address per minute (default 60). */
 	connectionsPerMinute?: number;
+	/** Store debounce and its maximum, in ms (tests shorten them). */
+	storeDebounceMs?: number;
+	storeMaxDebounceMs?: number;
+	/** What runs after a plan document is stored (default: store.ts's afterPlanStored). */
+	afterStore?: PersistenceOptions['afterStore'];
+	/** Presence publication debounce (default 1 s). */
+	presenceDebounceMs?: number;
 };
 
 export type CollabServer = {
@@ -44,6 +67,9 @@ export type CollabServer = {
 	closeSessionConnections(sessionId: string): number;
 	/** Open WebSockets, authenticated or not. */
 	socketCount(): number;
+	/** Identifies this process in plan presence events. */
+	processId: string;
+	persistence: Persistence;
 	/** Stops accepting, closes every socket, stores and unloads every document. */
 	close(): Promise<void>;
 };
@@ -66,6 +92,20 @@ function toBytes(data: RawData): Uint8Array {
 export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const { runtime } = options;
 	const log = runtime.log.child({ component: 'collab' });
+	const processId = crypto.randomUUID();
+	const persistence = new Persistence({
+		db: runtime.db,
+		log,
+		afterStore: options.afterStore ?? afterPlanStored
+	});
+	const presence = createPresencePublisher({
+		db: runtime.db,
+		log,
+		processId,
+		debounceMs: options.presenceDebounceMs
+	});
+	// Every app process runs a collaboration server: its plans list reads the presence registry.
+	const stopPresenceRegistry = startPlanPresence(runtime);
 
 	// Hooks run in this order, each one only if the previous let the connection through.
 	// (Hocuspocus sorts by `priority`, highest first, keeping this order among equals; the Redis
@@ -77,14 +117,26 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		new OriginCheck({ origin: runtime.config.origin }),
 		// 3. Authentication: the session cookie, then the access policy per document.
 		new Authentication({ db: runtime.db, log }),
-		// 4. Persistence comes with account plans: stores the Y state as bytea and updates the
-		//    searchable projections; it goes here, after authentication and before the logger.
-		// 5. Logger: what got through.
+		// 4. Malformed updates close their socket before they reach a document.
+		new UpdateValidation({ log, close: (transport, code, reason) => end(transport, code, reason) }),
+		// 5. Persistence: the Y state as bytea in plan_documents, then the plan's projections.
+		persistence,
+		// 6. Who is on each plan's shared document, for the plans list.
+		new PlanPresence({ publisher: presence }),
+		// 7. Crowded documents batch their outgoing messages (bench/collab.ts's "one hot plan").
+		new AdaptiveBatching(),
+		// 8. Logger: what got through.
 		new Logger({ log })
 	];
 	if (runtime.config.redisUrl) extensions.push(redisExtension(runtime.config.redisUrl));
 
-	const hocuspocus = new Hocuspocus<CollabContext>({ name: 'relais', quiet: true, extensions });
+	const hocuspocus = new Hocuspocus<CollabContext>({
+		name: 'relais',
+		quiet: true,
+		extensions,
+		debounce: options.storeDebounceMs ?? STORE_DEBOUNCE_MS,
+		maxDebounce: options.storeMaxDebounceMs ?? STORE_MAX_DEBOUNCE_MS
+	});
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 	const transports = new Set<Transport>();
 	let closing: Promise<void> | null = null;
@@ -143,6 +195,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// suspension, "log out everywhere") and `access.changed` when a role changes; every process
 	// closes that person's live connections, and the client re-authorises with its new rights.
 	const unsubscribe = runtime.bus.subscribe((event: LiveEvent) => {
+		if (event.type === PLAN_ACCESS_CHANGED || event.type === PLAN_RESTORE) {
+			void onPlanEvent(event);
+			return;
+		}
 		if (event.type !== SESSION_REVOKED && event.type !== ACCESS_CHANGED) return;
 		const { userId, sessionId } = event.data;
 		let closed = 0;
@@ -151,6 +207,44 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		if (closed > 0)
 			log.info({ userId, sessionId, closed }, 'closed revoked collaboration connections');
 	});
+
+	// Plan pages publish `plan.access.changed` when sharing changes (a partner removed or narrowed,
+	// the plan deleted): connections that lost access, or whose rights changed, are closed with
+	// 4403. Plan history publishes `plan.restore` once the restore is in plan_documents.
+	async function onPlanEvent(event: LiveEvent): Promise<void> {
+		const { planId, document, versionId } = event.data;
+		if (typeof planId !== 'string' || closing) return;
+		try {
+			if (event.type === PLAN_ACCESS_CHANGED) {
+				const closed = await recheckPlanConnections({
+					hocuspocus,
+					db: runtime.db,
+					planId,
+					close: (transport) => {
+						transport.revoked = true;
+						end(transport, CLOSE_CODES.accessRevoked, 'access-changed');
+					}
+				});
+				if (closed > 0)
+					log.info({ planId, closed }, 'closed plan connections after an access change');
+			} else if (
+				typeof versionId === 'string' &&
+				(PLAN_DOCUMENTS as readonly unknown[]).includes(document)
+			) {
+				const applied = await applyPlanRestore({
+					hocuspocus,
+					db: runtime.db,
+					log,
+					planId,
+					document: document as PlanDocument,
+					versionId
+				});
+				if (applied) log.info({ planId, document, versionId }, 'applied a restored version');
+			}
+		} catch (error) {
+			log.error({ err: error, type: event.type, planId }, 'handling a plan event failed');
+		}
+	}
 
 	async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		try {
@@ -190,8 +284,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	function close(): Promise<void> {
 		closing ??= (async () => {
 			unsubscribe();
+			stopPresenceRegistry();
 			for (const transport of transports) end(transport, CLOSE_CODES.goingAway, 'server-shutdown');
 			hocuspocus.flushPendingStores();
+			// Stores that failed and wait for their retry: try them once more now.
+			persistence.retryNow(hocuspocus);
 			await waitForUnload();
 			await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
 			// Clients that did not answer the close handshake.
@@ -208,6 +305,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		closeUserConnections,
 		closeSessionConnections,
 		socketCount: () => transports.size,
+		processId,
+		persistence,
 		close
 	};
 }

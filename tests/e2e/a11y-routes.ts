@@ -129,6 +129,26 @@ const staleEdit: A11yDialog = {
 	}
 };
 
+/**
+ * Creates an account, then its plan by posting the /plans/new form (without opening the plan's
+ * live editor, which this page does not audit); returns the plan's path.
+ */
+async function newPlan(page: Page): Promise<string> {
+	const accountId = (await newAccount(page)).split('/').pop()!;
+	const response = await page.request.post(`/plans/new?account=${accountId}`, {
+		form: { kind: 'account', accountId, locale: 'fr', title: '' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	const location = response.headers()['location'] ?? '';
+	if (!/^\/plans\/[0-9a-f-]{36}/.test(location)) {
+		throw new Error(
+			`Creating a plan answered ${response.status()} ${location} ${(await response.text()).slice(0, 300)}`
+		);
+	}
+	return new URL(location, page.url()).pathname;
+}
+
 const NEW_CONTACT = /^(add a contact|ajouter un contact)$/i;
 const NEW_OPPORTUNITY = /^(new opportunity|nouvelle opportunité)$/i;
 
@@ -428,5 +448,68 @@ export const a11yRoutes: A11yRoute[] = [
 	},
 	{ route: '/(app)/search', path: '/search', as: REP },
 	{ route: '/(app)/search', label: 'results', path: '/search?q=a', as: MANAGER },
-	{ route: '/(app)/search', label: 'no results', path: '/search?q=zzzzqqq', as: PARTNER }
+	{ route: '/(app)/search', label: 'no results', path: '/search?q=zzzzqqq', as: PARTNER },
+
+	// Account plans (issue 4): the list, creating one, sharing and settings.
+	{ route: '/(app)/plans', path: '/plans', as: MANAGER },
+	{ route: '/(app)/plans', label: 'for a partner', path: '/plans', as: PARTNER_ADMIN },
+	{ route: '/(app)/plans', label: 'no results', path: '/plans?q=zzzzqqq&stale=1', as: REP },
+	{
+		route: '/(app)/plans/new',
+		path: async (page) => {
+			const account = await newAccount(page);
+			return `/plans/new?account=${account.split('/').pop()}`;
+		},
+		as: MANAGER
+	},
+	{
+		route: '/(app)/plans/[id=id]/settings',
+		path: async (page) => `${await newPlan(page)}/settings`,
+		as: MANAGER
+	},
+	{
+		route: '/(app)/plans/[id=id]/settings',
+		label: 'per-person access, for the partner admin',
+		path: async (page) => {
+			await page.goto('/plans?kind=partner');
+			const href = await page.locator('main a[href^="/plans/"]').first().getAttribute('href');
+			if (!href) throw new Error('No partner plan on /plans for the partner admin.');
+			return `${new URL(href, page.url()).pathname}/settings`;
+		},
+		as: PARTNER_ADMIN
+	},
+
+	// The plan page and its editor (issue 4, the editor's own entries): as an editor, with the
+	// section removal dialog; and a seeded plan as the partner admin sees it.
+	{
+		route: '/(app)/plans/[id=id]',
+		path: newPlan,
+		as: MANAGER,
+		dialogs: [
+			{
+				name: 'the section removal dialog',
+				open: async (page) => {
+					await page
+						.getByRole('button', { name: /^(add a section|ajouter une section)$/i })
+						.click();
+					await page
+						.getByRole('button', { name: /^(remove the section|retirer la section) /i })
+						.last()
+						.click();
+					await page.getByRole('dialog').waitFor();
+				}
+			}
+		]
+	},
+	{
+		route: '/(app)/plans/[id=id]',
+		label: 'a partner plan, for the partner admin',
+		path: async (page) => {
+			await page.goto('/plans?kind=partner');
+			const href = await page.locator('main a[href^="/plans/"]').first().getAttribute('href');
+			if (!href) throw new Error('No partner plan on /plans for the partner admin.');
+			return new URL(href, page.url()).pathname;
+		},
+		as: PARTNER_ADMIN
+	}
 ];

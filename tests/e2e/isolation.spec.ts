@@ -42,7 +42,7 @@ async function hrefs(page: Page, url: string, prefix: string): Promise<string[]>
 test('a partner of Alpha reaches none of Beta’s records, by any id route, export or search', async ({
 	browser
 }) => {
-	test.setTimeout(90_000);
+	test.setTimeout(150_000);
 	const adminContext = await browser.newContext();
 	const admin = await adminContext.newPage();
 	await loginAs(admin, DEMO.admin);
@@ -73,6 +73,10 @@ test('a partner of Alpha reaches none of Beta’s records, by any id route, expo
 	for (const account of betaOnlyAccounts.slice(0, 3)) {
 		betaContacts.push(...(await hrefs(admin, account, '/contacts/')));
 	}
+	// Beta's partner plan (the demo workspace has one per partner): its page and its settings.
+	const betaPlans = (await hrefs(admin, `/partners/${betaId}`, '/plans/')).filter((h) =>
+		/^\/plans\/[0-9a-f-]{36}$/.test(h)
+	);
 	const accountName =
 		(await admin.goto(betaOnlyAccounts[0]), await admin.locator('h1').innerText());
 	await adminContext.close();
@@ -86,7 +90,9 @@ test('a partner of Alpha reaches none of Beta’s records, by any id route, expo
 		'/opportunities/[id=id]': betaDeals.slice(0, 5),
 		'/registrations/[id=id]': betaRegistrations.slice(0, 3),
 		// An import belongs to the person who started it: a random id stands for another's.
-		'/imports/[id=id]': ['/imports/00000000-0000-4000-8000-000000000000']
+		'/imports/[id=id]': ['/imports/00000000-0000-4000-8000-000000000000'],
+		'/plans/[id=id]': betaPlans,
+		'/plans/[id=id]/settings': betaPlans.map((plan) => `${plan}/settings`)
 	};
 	// Every id route of the app is covered by this test.
 	expect(Object.keys(targets).sort()).toEqual(idRoutes());
@@ -110,6 +116,38 @@ test('a partner of Alpha reaches none of Beta’s records, by any id route, expo
 			headers: { origin: new URL(page.url()).origin, accept: 'application/json' }
 		});
 		expect([403, 404], `${who} deleting a Beta account`).toContain(post.status());
+		for (const action of ['review', 'publish', 'unpublish']) {
+			const answer = await page.request.post(`${betaPlans[0]}?/${action}`, {
+				form: {},
+				headers: { origin: new URL(page.url()).origin, accept: 'application/json' }
+			});
+			expect([403, 404], `${who} posting ${action} to Beta's plan`).toContain(answer.status());
+		}
+		// Plan history and comments endpoints: nothing of Beta's plan, nor of its internal notes.
+		for (const api of [
+			'versions',
+			'comments',
+			'versions?document=internal',
+			'comments?document=internal'
+		]) {
+			const answer = await page.request.get(`/api${betaPlans[0]}/${api}`);
+			expect([403, 404], `${who} reading ${api} of Beta's plan`).toContain(answer.status());
+		}
+		const comment = await page.request.post(`/api${betaPlans[0]}/comments`, {
+			data: {
+				document: 'shared',
+				anchor: { field: 'summary', start: 'AAAA', end: 'AAAA' },
+				quote: '',
+				body: 'peek'
+			},
+			headers: { origin: new URL(page.url()).origin }
+		});
+		expect([403, 404], `${who} commenting on Beta's plan`).toContain(comment.status());
+		const share = await page.request.post(`${betaPlans[0]}/settings?/person`, {
+			form: { userId: '00000000-0000-4000-8000-000000000000', access: 'none' },
+			headers: { origin: new URL(page.url()).origin, accept: 'application/json' }
+		});
+		expect([403, 404], `${who} narrowing Beta's plan`).toContain(share.status());
 		// Exports and search hold nothing of Beta's.
 		for (const kind of ['accounts', 'contacts', 'opportunities', 'registrations']) {
 			const csv = await (await page.request.get(`/export/${kind}`)).text();

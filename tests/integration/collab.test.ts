@@ -5,9 +5,11 @@ import { revokeUserAccess } from '../../src/lib/server/auth/revoke.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
 import { drivers } from '../support/db.ts';
 import { createTestUser, deactivateTestUser } from '../support/factories.ts';
+import { createTestPlan } from '../support/plans.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const sandbox = () => `sandbox.${crypto.randomUUID()}`;
+// The server itself: upgrades, sessions, revocation, shutdown. What plans add (access per plan,
+// persistence, saved messages, restore, presence, Redis) is in collab-plans*.test.ts.
 
 /** The HTTP status a raw WebSocket upgrade gets, or 101 when it opens. */
 function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
@@ -34,6 +36,12 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 		return document;
 	};
 
+	/** A plan's shared document, owned by a new host rep unless an owner is given. */
+	const planDocument = async (ownerId?: string, sharedWithId?: string) => {
+		const owner = ownerId ?? (await createTestUser(server.runtime.db, { role: 'rep' })).user.id;
+		return (await createTestPlan(server.runtime.db, { ownerId: owner, sharedWithId })).shared;
+	};
+
 	beforeAll(async () => {
 		server = await startTestServer({ driver });
 	});
@@ -43,27 +51,37 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 	});
 
 	it('refuses a connection without a session cookie', async () => {
-		const document = connect({ name: sandbox() });
+		const document = connect({ name: await planDocument() });
 		expect(await document.outcome).toEqual({ status: 'denied', reason: 'session-required' });
 	});
 
 	it('refuses a connection with a tampered session cookie', async () => {
-		const { token } = await createTestUser(server.runtime.db, { role: 'rep' });
+		const { token, user } = await createTestUser(server.runtime.db, { role: 'rep' });
 		const tampered = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
-		const document = connect({ name: sandbox(), cookie: `relais_session=${tampered}` });
+		const name = await planDocument(user.id);
+		const document = connect({ name, cookie: `relais_session=${tampered}` });
 		expect(await document.outcome).toEqual({ status: 'denied', reason: 'session-invalid' });
 	});
 
 	it('refuses a deactivated user whose session still exists', async () => {
 		const { user, cookie } = await createTestUser(server.runtime.db, { role: 'rep' });
+		const name = await planDocument(user.id);
 		await deactivateTestUser(server.runtime.db, user.id);
-		const document = connect({ name: sandbox(), cookie });
+		const document = connect({ name, cookie });
 		expect(await document.outcome).toEqual({ status: 'denied', reason: 'session-invalid' });
 	});
 
-	it('refuses a document name that is not a sandbox', async () => {
+	it('refuses a document that is not an existing plan, even to an admin', async () => {
 		const { cookie } = await createTestUser(server.runtime.db, { role: 'admin' });
-		for (const name of [`plan.${crypto.randomUUID()}`, 'sandbox.not-a-uuid', 'anything']) {
+		const existing = await planDocument();
+		for (const name of [
+			`plan.${crypto.randomUUID()}`,
+			`plan.${crypto.randomUUID()}.internal`,
+			`${existing}.other`,
+			existing.toUpperCase(),
+			`sandbox.${crypto.randomUUID()}`,
+			'anything'
+		]) {
 			const document = connect({ name, cookie });
 			expect(await document.outcome).toEqual({ status: 'denied', reason: 'document-forbidden' });
 		}
@@ -83,10 +101,10 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 		expect(await upgradeStatus(other, { origin: server.origin })).toBe(404);
 	});
 
-	it('lets two signed-in people edit a sandbox document and converge', async () => {
+	it('lets two people who may edit a plan edit it together and converge', async () => {
 		const host = await createTestUser(server.runtime.db, { role: 'manager' });
 		const partner = await createTestUser(server.runtime.db, { role: 'partner_member' });
-		const name = sandbox();
+		const name = await planDocument(host.user.id, partner.organisation.id);
 		const a = connect({ name, cookie: host.cookie });
 		const b = connect({ name, cookie: partner.cookie });
 		expect(await a.outcome).toEqual({ status: 'authenticated' });
@@ -109,7 +127,7 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 	it('closes the live connections of a user whose access is revoked', async () => {
 		const keeper = await createTestUser(server.runtime.db, { role: 'rep' });
 		const leaver = await createTestUser(server.runtime.db, { role: 'partner_admin' });
-		const name = sandbox();
+		const name = await planDocument(keeper.user.id, leaver.organisation.id);
 		const kept = connect({ name, cookie: keeper.cookie });
 		const revoked = connect({ name, cookie: leaver.cookie });
 		expect(await kept.outcome).toEqual({ status: 'authenticated' });
@@ -120,7 +138,7 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 			await deactivateTestUser(tx, leaver.user.id);
 			await revokeUserAccess(tx, leaver.user.id);
 		});
-		await expect.poll(() => revoked.closeCodes).toContain(4403);
+		await expect.poll(() => revoked.closeCodes, { timeout: 5_000 }).toContain(4403);
 		expect(kept.closeCodes).toEqual([]);
 
 		// Nothing the revoked person types reaches the document any more.
@@ -132,11 +150,12 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 
 	it('closes every socket with "going away" when the server stops', async () => {
 		const extra = await startTestServer({ driver });
-		const { cookie } = await createTestUser(extra.runtime.db, { role: 'rep' });
+		const { cookie, user } = await createTestUser(extra.runtime.db, { role: 'rep' });
+		const { shared } = await createTestPlan(extra.runtime.db, { ownerId: user.id });
 		const document = openDocument({
 			url: extra.collabUrl,
 			origin: extra.origin,
-			name: sandbox(),
+			name: shared,
 			cookie
 		});
 		open.push(document);
@@ -144,44 +163,5 @@ describe.each(drivers())('the collaboration server on %s', (driver) => {
 		await extra.stop();
 		await expect.poll(() => document.closeCodes).toContain(1001);
 		expect(extra.collab?.socketCount()).toBe(0);
-	});
-});
-
-// Several collaboration processes share documents through Redis (REDIS_URL, set by .ci/run).
-describe.skipIf(!process.env.REDIS_URL)('collaboration servers sharing Redis', () => {
-	it('relays edits between people connected to two different servers', async () => {
-		const redisUrl = process.env.REDIS_URL;
-		const one = await startTestServer({ config: { redisUrl } });
-		const two = await startTestServer({ config: { redisUrl } });
-		const documents: OpenDocument[] = [];
-		try {
-			const alice = await createTestUser(one.runtime.db, { role: 'rep' });
-			const bruno = await createTestUser(two.runtime.db, { role: 'manager' });
-			const name = sandbox();
-			const a = openDocument({
-				url: one.collabUrl,
-				origin: one.origin,
-				name,
-				cookie: alice.cookie
-			});
-			const b = openDocument({
-				url: two.collabUrl,
-				origin: two.origin,
-				name,
-				cookie: bruno.cookie
-			});
-			documents.push(a, b);
-			expect(await a.outcome).toEqual({ status: 'authenticated' });
-			expect(await b.outcome).toEqual({ status: 'authenticated' });
-			a.doc.getText('body').insert(0, 'Lyon');
-			b.doc.getText('body').insert(0, 'Nantes, ');
-			await expect.poll(() => b.doc.getText('body').toString()).toContain('Lyon');
-			await expect.poll(() => a.doc.getText('body').toString()).toContain('Nantes, ');
-			expect(a.doc.getText('body').toString()).toBe(b.doc.getText('body').toString());
-		} finally {
-			for (const document of documents) document.destroy();
-			await one.stop();
-			await two.stop();
-		}
 	});
 });

@@ -8,13 +8,22 @@ import { tables } from '../../src/lib/server/db/index.ts';
 import {
 	DEMO_LOGINS,
 	DEMO_PASSWORD,
+	seedDemoWorkspace,
 	seedDemoWorkspaceIfEmpty
 } from '../../src/lib/server/seed/index.ts';
 import { isHostRole, STAGE_PROBABILITY, STAGES } from '../../src/lib/shared/enums.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';
+import { planViewer, resolvePlanAccess, visiblePlans } from '../../src/lib/server/plans/access.ts';
+import { planDocumentName } from '../../src/lib/shared/collab.ts';
+import { NOTES_FIELD, readRows, richText, fragmentText } from '../../src/lib/shared/plan-doc.ts';
+import * as Y from 'yjs';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const config = loadConfig({ ORIGIN: 'http://relais.example' });
+/** ~1.5 s on an idle two-core machine with PGlite; the slack absorbs a busy CI box. */
+const SEED_BUDGET_MS = 60_000;
+/** The demo plans cost less than the rest of the seed (a quarter to a third of it, measured). */
+const PLANS_SHARE = 0.5;
 const { organisations, users } = tables;
 
 const REQUIRED = [
@@ -166,8 +175,9 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 		expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(14 * 24 * 3600 * 1000);
 
 		const notifications = await database.db.select().from(tables.notifications);
+		// plan_shared: the partner admins were told when their partner plan was shared with them.
 		expect(new Set(notifications.map((n) => n.kind))).toEqual(
-			new Set(['welcome', 'invitation_accepted', 'role_changed'])
+			new Set(['welcome', 'invitation_accepted', 'role_changed', 'plan_shared'])
 		);
 		expect(notifications.some((n) => n.readAt === null)).toBe(true);
 		expect(notifications.some((n) => n.readAt !== null)).toBe(true);
@@ -333,6 +343,147 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 			sql`${opportunities.search} @@ to_tsquery('simple', ${prefixQuery('four mixte')!})`
 		);
 		expect(deals).toBeGreaterThan(0);
+	});
+
+	const actorOf = async (email: string) => {
+		const [row] = await database.db
+			.select({
+				id: users.id,
+				role: users.role,
+				organisationId: users.organisationId,
+				organisationKind: organisations.kind
+			})
+			.from(users)
+			.innerJoin(organisations, eq(users.organisationId, organisations.id))
+			.where(eq(users.email, email));
+		return row;
+	};
+	const plansSeenBy = async (email: string) => {
+		const viewer = await planViewer(database.db, await actorOf(email));
+		return database.db
+			.select({ id: tables.plans.id, title: tables.plans.title })
+			.from(tables.plans)
+			.where(visiblePlans(viewer));
+	};
+
+	it('stays within its time budget, the demo plans costing less than the rest of it', async () => {
+		if (driver !== 'pglite') return;
+		const other = await freshDatabase('pglite');
+		try {
+			const started = performance.now();
+			const summary = await seedDemoWorkspace(other.db, config);
+			const total = performance.now() - started;
+			expect(total).toBeLessThan(SEED_BUDGET_MS);
+			expect(summary.plans.ms / total).toBeLessThan(PLANS_SHARE);
+		} finally {
+			await other.drop();
+		}
+	});
+
+	it('gives every partner a living plan shared with it as editors, and seven key accounts theirs', async () => {
+		const all = await database.db.select().from(tables.plans);
+		const partners = await partnerRows();
+		for (const p of partners) {
+			const plan = all.find((row) => row.kind === 'partner' && row.partnerId === p.id);
+			expect(plan, p.name).toBeDefined();
+			expect(plan?.sharedWithId, p.name).toBe(p.id);
+			expect(plan?.shareMode, p.name).toBe('editor');
+		}
+		const accountPlans = all.filter((row) => row.kind === 'account');
+		expect(accountPlans.length).toBeGreaterThanOrEqual(5);
+		expect(accountPlans.length).toBeLessThanOrEqual(8);
+		expect(new Set(accountPlans.map((row) => row.shareMode))).toEqual(
+			new Set(['editor', 'viewer', null])
+		);
+		expect(new Set(all.map((row) => row.status))).toEqual(new Set(['draft', 'published']));
+		expect(new Set(all.map((row) => row.locale))).toEqual(new Set(['fr', 'en']));
+		const day = 86_400_000;
+		const reviewedDaysAgo = all.map((row) =>
+			Math.floor((Date.now() - (row.lastReviewedAt ?? row.createdAt).getTime()) / day)
+		);
+		expect(reviewedDaysAgo.some((days) => days > 30)).toBe(true);
+		expect(reviewedDaysAgo.some((days) => days < 7)).toBe(true);
+		for (const row of all) {
+			expect(row.summaryText, row.title).not.toBe('');
+			expect(row.search, row.title).not.toBeNull();
+		}
+	});
+
+	it('lets Beta see its own plans and never Alpha’s', async () => {
+		const alphaPlan = (await database.db.select().from(tables.plans)).find(
+			(row) => row.title === 'Plan partenaire — Alpha'
+		)!;
+		for (const email of ['partner@beta.test', 'franck.meyer@beta.test']) {
+			const seen = await plansSeenBy(email);
+			expect(seen.map((p) => p.title)).toContain('Plan partenaire — Beta');
+			expect(seen.map((p) => p.id)).not.toContain(alphaPlan.id);
+			const resolved = await resolvePlanAccess(database.db, await actorOf(email), alphaPlan.id);
+			expect(resolved?.access).toBe('none');
+		}
+		const alphaSees = (await plansSeenBy('partner.admin@alpha.test')).map((p) => p.title);
+		expect(alphaSees).toContain('Plan partenaire — Alpha');
+		expect(alphaSees).not.toContain('Plan partenaire — Beta');
+	});
+
+	it('fills the documents and mirrors actions owned by people who may open the plan', async () => {
+		const all = await database.db.select().from(tables.plans);
+		const actions = await database.db.select().from(tables.planActions);
+		const owners = await database.db.select().from(users);
+		const today = new Date().toISOString().slice(0, 10);
+		for (const plan of all) {
+			const [stored] = await database.db
+				.select()
+				.from(tables.planDocuments)
+				.where(eq(tables.planDocuments.name, planDocumentName(plan.id, 'shared')));
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, stored.state);
+			expect(readRows(doc, 'goals').length, plan.title).toBeGreaterThanOrEqual(2);
+			expect(readRows(doc, 'stakeholders').length, plan.title).toBeGreaterThanOrEqual(1);
+			expect(readRows(doc, 'swot.strengths').length, plan.title).toBeGreaterThanOrEqual(1);
+			expect(readRows(doc, 'whitespace.products').length, plan.title).toBeGreaterThanOrEqual(3);
+			expect(readRows(doc, 'sections').length, plan.title).toBeGreaterThanOrEqual(1);
+			const mirrored = actions.filter((a) => a.planId === plan.id);
+			expect(mirrored.map((a) => a.actionId).sort()).toEqual(
+				readRows(doc, 'actions')
+					.map((a) => a.id)
+					.sort()
+			);
+			for (const action of mirrored) {
+				const owner = owners.find((u) => u.id === action.ownerId);
+				expect(owner, action.title).toBeDefined();
+				const resolved = await resolvePlanAccess(database.db, await actorOf(owner!.email), plan.id);
+				expect(resolved?.access, `${owner!.email} on ${plan.title}`).not.toBe('none');
+			}
+			const [notes] = await database.db
+				.select()
+				.from(tables.planDocuments)
+				.where(eq(tables.planDocuments.name, planDocumentName(plan.id, 'internal')));
+			const internal = new Y.Doc();
+			Y.applyUpdate(internal, notes.state);
+			expect(fragmentText(richText(internal, NOTES_FIELD)).length, plan.title).toBeGreaterThan(40);
+		}
+		expect(actions.some((a) => a.status === 'done')).toBe(true);
+		expect(actions.some((a) => a.status !== 'done' && a.dueDate! < today)).toBe(true);
+		expect(actions.some((a) => a.status !== 'done' && a.dueDate! > today)).toBe(true);
+	});
+
+	it('keeps a history of versions and comment threads on the plans', async () => {
+		const versions = await database.db.select().from(tables.planVersions);
+		expect(new Set(versions.map((v) => v.kind))).toEqual(new Set(['auto', 'named']));
+		const comments = await database.db.select().from(tables.planComments);
+		const roots = comments.filter((c) => c.parentId === null);
+		expect(roots.length).toBeGreaterThanOrEqual(5);
+		expect(roots.every((c) => c.anchor !== null && c.quote)).toBe(true);
+		expect(roots.some((c) => c.resolvedAt !== null)).toBe(true);
+		expect(roots.some((c) => c.document === 'internal')).toBe(true);
+		// A partner person never wrote in internal notes.
+		const partnerIds = new Set(
+			(await people()).filter((p) => p.kind === 'partner').map((p) => p.id)
+		);
+		for (const c of comments.filter((c) => c.document === 'internal')) {
+			expect(partnerIds.has(c.authorId)).toBe(false);
+		}
+		expect(comments.some((c) => /@\[[^\]]+\]\([0-9a-f-]{36}\)/.test(c.body))).toBe(true);
 	});
 
 	it('seeds only once when two processes start together', async () => {

@@ -1,4 +1,8 @@
-import { createCollabServer, type CollabServer } from '../../server/collab/index.ts';
+import {
+	createCollabServer,
+	type CollabServer,
+	type CollabServerOptions
+} from '../../server/collab/index.ts';
 import { createRelaisServer, type NodeHandler, type RelaisServer } from '../../server/http.ts';
 import { loadConfig, type Config } from '../../src/lib/server/config.ts';
 import { createRuntime, type Runtime } from '../../src/lib/server/runtime.ts';
@@ -35,6 +39,8 @@ export type TestServerOptions = {
 	config?: Partial<Config>;
 	/** Collaboration connections per address per minute. */
 	connectionsPerMinute?: number;
+	/** Other collaboration server options (store debounce…). */
+	collabOptions?: Omit<CollabServerOptions, 'runtime'>;
 };
 
 /** A Relais server on 127.0.0.1, port 0, in this process, on a fresh database. */
@@ -57,6 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 		options.collab === false
 			? null
 			: createCollabServer({
+					...options.collabOptions,
 					runtime,
 					connectionsPerMinute: options.connectionsPerMinute
 				});

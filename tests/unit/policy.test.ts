@@ -319,27 +319,6 @@ describe('canReceiveLiveEvent for people and everyone', () => {
 	});
 });
 
-tested.add('documentAccess');
-describe('documentAccess', () => {
-	const sandbox = 'sandbox.0b7f3c1e-4d2a-4e8b-9c6d-1a2b3c4d5e6f';
-	// [a sandbox document, a plan (no rule yet), a malformed name]
-	const expected: Record<Role, [string, string, string]> = {
-		admin: ['write', 'none', 'none'],
-		manager: ['write', 'none', 'none'],
-		rep: ['write', 'none', 'none'],
-		partner_admin: ['write', 'none', 'none'],
-		partner_member: ['write', 'none', 'none']
-	};
-	it.each(ROLES)('gives a %s the sandbox only', (role) => {
-		const actor = ACTORS[role];
-		expect([
-			policy.documentAccess(actor, sandbox),
-			policy.documentAccess(actor, 'plan.0b7f3c1e-4d2a-4e8b-9c6d-1a2b3c4d5e6f'),
-			policy.documentAccess(actor, 'sandbox.x/../plan')
-		]).toEqual(expected[role]);
-	});
-});
-
 describe('a role in the wrong kind of organisation (damaged data)', () => {
 	// A user row saying "admin" in a partner company, or "partner_admin" in the host, gets none
 	// of the powers of that role.

@@ -1,8 +1,9 @@
 import type { Extension, onAuthenticatePayload, onConnectPayload } from '@hocuspocus/server';
-import { documentAccess, type Actor } from '../../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../../src/lib/server/access/policy.ts';
 import { SESSION_COOKIE, validateSessionToken } from '../../../src/lib/server/auth/sessions.ts';
 import type { Db } from '../../../src/lib/server/db/index.ts';
 import type { Logger } from '../../../src/lib/server/log/index.ts';
+import { planDocumentAccess } from '../../../src/lib/server/plans/access.ts';
 import { COLLAB_REFUSALS } from '../../../src/lib/shared/collab.ts';
 import { readCookie } from '../../http/locale.ts';
 import { CollabRefusal, type CollabContext } from '../context.ts';
@@ -47,7 +48,11 @@ export class Authentication implements Extension {
 		return { user, actor };
 	}
 
-	/** The document itself: the access policy's answer, nothing else. */
+	/**
+	 * The document itself: the plan access policy's answer, nothing else (plans/access.ts). People
+	 * who may only read get a read-only connection: Hocuspocus then drops every update they send
+	 * (sync step 2 and updates alike, MessageReceiver.readSyncMessage) and answers "not synced".
+	 */
 	async onAuthenticate({
 		context,
 		documentName,
@@ -57,7 +62,11 @@ export class Authentication implements Extension {
 		if (!context.actor || context.transport.revoked) {
 			throw this.refuse(context, documentName, COLLAB_REFUSALS.sessionInvalid);
 		}
-		const access = documentAccess(context.actor, documentName);
+		const access = await planDocumentAccess(this.db, context.actor, documentName);
+		// Revoked while the policy was being asked.
+		if (context.transport.revoked) {
+			throw this.refuse(context, documentName, COLLAB_REFUSALS.sessionInvalid);
+		}
 		if (access === 'none')
 			throw this.refuse(context, documentName, COLLAB_REFUSALS.documentForbidden);
 		connectionConfig.readOnly = access === 'read';

@@ -6,6 +6,7 @@ import { startJobRunner, type JobRunner } from './jobs/index.ts';
 import { startLiveBus, type LiveBus } from './live/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { mailJobHandlers } from './mail/index.ts';
+import { planJobHandlers, schedulePlanJobs } from './plans/reminders.ts';
 import { seedDemoWorkspaceIfEmpty } from './seed/index.ts';
 
 /** Everything a process shares: one database, one live bus, one job runner, one logger. */
@@ -74,13 +75,17 @@ export async function createRuntime(
 					handlers: {
 						...mailJobHandlers(config, log),
 						...dealJobHandlers(config),
-						...importJobHandlers()
+						...importJobHandlers(),
+						...planJobHandlers(config)
 					},
 					// Wake on NOTIFY when a job is enqueued instead of waiting for the next poll.
 					listen: (channel, onPayload) => database.listen(channel, onPayload)
 				})
 			: null;
-		if (jobs) await scheduleDealJobs(database.db);
+		if (jobs) {
+			await scheduleDealJobs(database.db);
+			await schedulePlanJobs(database.db);
+		}
 		let stopped: Promise<void> | undefined;
 		return {
 			config,

@@ -37,7 +37,15 @@ export function parsePlanDocumentName(
 
 /**
  * Stateless messages from the collaboration server to its clients (JSON). `saved`: the document
- * was stored in the database with this state vector (base64 of Y.encodeStateVector); a client is
- * "saved" only when that vector covers every update it holds.
+ * was stored in the database with this state vector (base64 of Y.encodeStateVector) and this
+ * snapshot (base64 of Y.encodeSnapshot: the state vector AND the deletions). A client is "saved"
+ * only when the snapshot contains every local update it holds:
+ * `Y.snapshotContainsUpdate(Y.decodeSnapshot(bytes), update)`. The state vector alone cannot tell:
+ * a deletion does not move it, so an edit that only deletes would look saved before it is.
  */
-export type CollabStatelessMessage = { type: 'saved'; stateVector: string; at: string };
+export type CollabStatelessMessage = {
+	type: 'saved';
+	stateVector: string;
+	snapshot: string;
+	at: string;
+};

@@ -32,6 +32,14 @@ export type LiveEventMap = {
 	'import.progress': ImportProgressEvent;
 	/** An opportunity's stage (or another field) changed: boards and lists reload their data. */
 	'opportunity.changed': { id: string; stage?: string; version?: number };
+	/** A comment thread of a plan document changed: open pages reload the document's threads. */
+	'plan.comment': { planId: string; document: 'shared' | 'internal' };
+	/** A version of a plan document was restored (the collaboration server applies it live). */
+	'plan.restore': { planId: string; document: 'shared' | 'internal'; versionId: string };
+	/** A plan's row changed (status, review, sharing, owner, deleted): lists and pages reload. */
+	'plan.changed': { id: string };
+	/** Who is editing a plan on one collaboration process (plans/presence.ts). */
+	'plan.presence': { planId: string; processId: string; users: { id: string; name: string }[] };
 	/** Sent once before the server ends a stream whose session is gone; the client stops there. */
 	'session.ended': Record<string, never>;
 };

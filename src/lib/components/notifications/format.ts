@@ -52,6 +52,20 @@ export function notificationText(item: Pick<NotificationItem, 'kind' | 'data'>):
 			return m.notifications_kind_registration_rejected({ account: text(data.account) });
 		case 'registration_expired':
 			return m.notifications_kind_registration_expired({ account: text(data.account) });
+		case 'plan_published':
+			return m.plans_notification_published({ name: text(data.name), title: text(data.title) });
+		case 'plan_reviewed':
+			return m.plans_notification_reviewed({ name: text(data.name), title: text(data.title) });
+		case 'plan_shared':
+			return m.plans_notification_shared({ title: text(data.title) });
+		case 'plan_owner':
+			return m.plans_notification_owner({ name: text(data.name), title: text(data.title) });
+		case 'plan_review_due':
+			return m.plans_reminder_notification({ title: text(data.title) });
+		case 'plan_mention':
+			return m.notifications_kind_plan_mention({ name: text(data.name), plan: text(data.plan) });
+		case 'plan_reply':
+			return m.notifications_kind_plan_reply({ name: text(data.name), plan: text(data.plan) });
 		case 'test':
 			return m.notifications_kind_test();
 		default:

@@ -73,6 +73,12 @@ export function canManagePlan(actor: Actor, facts: PlanAccessFacts): boolean {
 	return isHost(actor) && planAccess(actor, facts) === 'edit';
 }
 
+/** Deleting a plan (soft): admins and managers who manage it, or its owner. */
+export function canDeletePlan(actor: Actor, facts: PlanAccessFacts): boolean {
+	if (!canManagePlan(actor, facts)) return false;
+	return actor.role === 'admin' || actor.role === 'manager' || actor.id === facts.ownerId;
+}
+
 /** "Mark reviewed": whoever may edit the plan, host or partner. */
 export function canReviewPlan(actor: Actor, facts: PlanAccessFacts): boolean {
 	return planAccess(actor, facts) === 'edit';
@@ -116,4 +122,18 @@ export function canCreatePlan(
 	};
 	// The creator becomes the owner, so test as if someone else owned it.
 	return hostAccess(actor, { ...facts, ownerId: '' }) === 'edit';
+}
+
+/**
+ * The home page's plan blocks beyond "my actions" (which everyone has): host managers and admins
+ * oversee the overdue actions and stale plans of every plan they may see; other host people get
+ * the stale plans they own; partner people neither (they own no plan).
+ */
+export function planHomeBlocks(actor: Actor): {
+	overdue: boolean;
+	toReview: 'none' | 'own' | 'visible';
+} {
+	if (!isHost(actor)) return { overdue: false, toReview: 'none' };
+	const overseer = actor.role === 'admin' || actor.role === 'manager';
+	return { overdue: overseer, toReview: overseer ? 'visible' : 'own' };
 }

@@ -114,21 +114,9 @@ export function canReceiveLiveEvent(actor: Actor, audience: LiveAudience): boole
 	return audience.everyone === true;
 }
 
-/** What a person may do with a collaborative document: edit it, only read it, or nothing. */
-export type DocumentAccess = 'write' | 'read' | 'none';
-
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const SANDBOX_DOCUMENT = new RegExp(`^sandbox\\.${UUID}$`);
-
 /**
- * Collaboration documents are named `<kind>.<uuid>` (`plan.…`, `meeting.…`); the collaboration
- * server asks this for every document a connection opens. No kind exists yet: account plans
- * bring the first, and their rule goes here. Until then every name is refused except
- * `sandbox.<uuid>`, a scratch document any signed-in person may edit — it holds nothing (it is
- * never stored) and its random name is known only to whoever made it up. The collaboration tests
- * use it; remove it once a real kind can be tested instead.
+ * What a person may do with a collaborative document: edit it, only read it, or nothing. Plan
+ * documents (`plan.<id>`, `plan.<id>.internal`) are the only kind; their rule needs the database
+ * and lives in plans/access.ts (`planDocumentAccess`), on top of plan-policy.ts.
  */
-export function documentAccess(_actor: Actor, documentName: string): DocumentAccess {
-	if (SANDBOX_DOCUMENT.test(documentName)) return 'write';
-	return 'none';
-}
+export type DocumentAccess = 'write' | 'read' | 'none';

@@ -14,13 +14,15 @@ export {
 	contactsProvider,
 	opportunitiesProvider,
 	partnersProvider,
+	SEARCH_POOL,
 	SEARCH_PROVIDERS,
 	type SearchHit,
 	type SearchProvider,
 	type SearchQuery
 } from './providers.ts';
 
-export type SearchGroup = { kind: string; total: number; hits: SearchHit[] };
+/** `total` is exact unless `capped`: then there are more than that (SEARCH_POOL) matches. */
+export type SearchGroup = { kind: string; total: number; capped: boolean; hits: SearchHit[] };
 export type SearchResults = { query: string; total: number; groups: SearchGroup[] };
 
 export const SEARCH_MAX_LENGTH = 200;
@@ -45,7 +47,7 @@ export async function searchAll(
 	const answers = await Promise.all(providers.map((p) => p.search(db, actor, query, limit)));
 	const groups: SearchGroup[] = [];
 	answers.forEach((answer, i) => {
-		if (answer) groups.push({ kind: providers[i].kind, ...answer });
+		if (answer) groups.push({ kind: providers[i].kind, ...answer, capped: answer.capped ?? false });
 	});
 	return { query: text, total: groups.reduce((sum, g) => sum + g.total, 0), groups };
 }

@@ -26,6 +26,7 @@ import {
 	HOST
 } from './demo.ts';
 import { insertDemoCrm, type CrmSeedSummary } from './insert-crm.ts';
+import { insertDemoPlans, type PlanSeedSummary } from './insert-plans.ts';
 import { invitationMail, welcomeMail } from './mail.ts';
 
 export type SeedSummary = {
@@ -37,6 +38,7 @@ export type SeedSummary = {
 	auditEntries: number;
 	emails: number;
 	crm: CrmSeedSummary;
+	plans: PlanSeedSummary;
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -238,6 +240,7 @@ export async function insertDemoWorkspace(
 	await tx.insert(auditLog).values(audit);
 
 	const crm = await insertDemoCrm(tx, { ago, now, orgIds, userIds, regionIds, orgName });
+	const plans = await insertDemoPlans(tx, { ago, now, orgIds, userIds });
 
 	return {
 		organisations: orgRows.length,
@@ -247,7 +250,8 @@ export async function insertDemoWorkspace(
 		notifications: DEMO_NOTIFICATIONS.length,
 		auditEntries: audit.length,
 		emails: emails.length,
-		crm
+		crm,
+		plans
 	};
 }
 

@@ -18,6 +18,7 @@ import {
 	runCrmCommand,
 	succeeded
 } from '$lib/server/crm/edge';
+import { planButton } from '$lib/server/plans';
 import { accountEdit, contactInput, opportunityInput } from '$lib/shared/schemas/crm';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,13 +27,15 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const db = locals.runtime.db;
 	const account = await getAccount(db, user, params.id);
 	if (!account) notFound();
-	const [contacts, opportunities, choices] = await Promise.all([
+	const [contacts, opportunities, choices, plan] = await Promise.all([
 		listContactsOfAccount(db, user, account.id),
 		listOpportunitiesOfAccount(db, user, account.id),
-		crmChoices(db, user)
+		crmChoices(db, user),
+		planButton(db, user, 'account', account.id)
 	]);
 	return {
 		account,
+		plan,
 		contacts,
 		opportunities,
 		choices,

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { canEditPartner, requireUser } from '$lib/server/access';
 import { parseForm } from '$lib/server/http/forms';
 import { getPartnerDetail, listOwnerCandidates, updatePartner } from '$lib/server/partners';
+import { planButton } from '$lib/server/plans';
 import { runPartnerCommand } from '$lib/server/partners/edge';
 import { listRegions } from '$lib/server/workspace';
 import { commandContext, invalid, succeeded } from '$lib/server/workspace/edge';
@@ -21,6 +22,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		: [[], []];
 	return {
 		...detail,
+		plan: await planButton(db, user, 'partner', params.id),
 		canEdit,
 		isHost: user.organisationKind === 'host',
 		regions,

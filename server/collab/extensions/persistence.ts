@@ -1,0 +1,298 @@
+import type {
+	afterUnloadDocumentPayload,
+	connectedPayload,
+	Document,
+	Extension,
+	Hocuspocus,
+	onChangePayload,
+	onLoadDocumentPayload,
+	onStoreDocumentPayload
+} from '@hocuspocus/server';
+import { isTransactionOrigin } from '@hocuspocus/server';
+import { eq, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import type { Db } from '../../../src/lib/server/db/index.ts';
+import { planDocuments } from '../../../src/lib/server/db/schema.ts';
+import type { Logger } from '../../../src/lib/server/log/index.ts';
+import type { StoredPlanDocument } from '../../../src/lib/server/plans/store.ts';
+import {
+	parsePlanDocumentName,
+	type CollabStatelessMessage
+} from '../../../src/lib/shared/collab.ts';
+import type { CollabContext } from '../context.ts';
+
+// After a failed store (database down, disk full), retry with this backoff, up to the maximum.
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+// Changes this extension applies itself (merging what another process stored) are stored by the
+// store that applies them: no second store is scheduled for them.
+const MERGE_ORIGIN = { source: 'local' as const, skipStoreHooks: true };
+
+/** What this process knows was stored for one document. */
+type Stored = {
+	snapshot: Y.Snapshot;
+	/** The `saved` stateless message for it, sent to every client that connects. */
+	message: string;
+	/** updated_at and byte_size of our last write: if the row still has them, nobody else wrote. */
+	mark: { at: number; size: number } | null;
+};
+
+export type PersistenceOptions = {
+	db: Db;
+	log: Logger;
+	/** The projections and versions of a stored plan document (store.ts's afterPlanStored). */
+	afterStore?: (db: Db, input: StoredPlanDocument) => Promise<void>;
+};
+
+function base64(bytes: Uint8Array): string {
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** The stateless message telling clients what the database holds (see CollabStatelessMessage). */
+export function savedMessage(snapshot: Y.Snapshot, at: Date): string {
+	const message: CollabStatelessMessage = {
+		type: 'saved',
+		stateVector: base64(Y.encodeStateVector(snapshot.sv)),
+		snapshot: base64(Y.encodeSnapshot(snapshot)),
+		at: at.toISOString()
+	};
+	return JSON.stringify(message);
+}
+
+/**
+ * Plan documents as `bytea` in plan_documents. Hocuspocus debounces stores (about 2 s after the
+ * last change, at most 10 s after the first) and runs one store per document at a time.
+ *
+ * - A store writes the whole state, merged with what the row holds when someone else wrote it since
+ *   (another collaboration process, a restore): the row only ever grows, nothing is overwritten.
+ * - Unchanged documents are skipped: same state vector AND same deletions (a deletion does not
+ *   move the state vector, so comparing state vectors alone would lose it).
+ * - After each store, every client of the document (on every process, through Redis) gets the
+ *   `saved` stateless message; a client that connects gets the last one at once.
+ * - A failed store keeps the document in memory and is retried; no `saved` is sent for it.
+ */
+export class Persistence implements Extension {
+	extensionName = 'relais-persistence';
+	private readonly db: Db;
+	private readonly log: Logger;
+	private readonly afterStore: PersistenceOptions['afterStore'];
+	private readonly stored = new Map<string, Stored>();
+	private readonly authors = new Map<string, Set<string>>();
+	private readonly retries = new Map<string, { timer: NodeJS.Timeout; delay: number }>();
+	private destroyed = false;
+
+	constructor(options: PersistenceOptions) {
+		this.db = options.db;
+		this.log = options.log;
+		this.afterStore = options.afterStore;
+	}
+
+	async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>) {
+		// Authentication refuses every other name before a document is loaded.
+		if (!parsePlanDocumentName(documentName)) throw new Error('not a plan document');
+		const [row] = await this.db
+			.select({
+				state: planDocuments.state,
+				updatedAt: planDocuments.updatedAt,
+				byteSize: planDocuments.byteSize
+			})
+			.from(planDocuments)
+			.where(eq(planDocuments.name, documentName));
+		// A plan document without a row starts empty (plans are created with both rows).
+		if (!row) return;
+		Y.applyUpdate(document, row.state, MERGE_ORIGIN);
+		const snapshot = Y.snapshot(document);
+		this.stored.set(documentName, {
+			snapshot,
+			message: savedMessage(snapshot, row.updatedAt),
+			mark: { at: row.updatedAt.getTime(), size: row.byteSize }
+		});
+	}
+
+	/** Who edited since the last store: the users whose connections sent updates. */
+	async onChange({ documentName, transactionOrigin, context }: onChangePayload) {
+		if (!isTransactionOrigin(transactionOrigin) || transactionOrigin.source !== 'connection')
+			return;
+		const userId = (context as CollabContext | undefined)?.user?.id;
+		if (!userId) return;
+		let set = this.authors.get(documentName);
+		if (!set) this.authors.set(documentName, (set = new Set()));
+		set.add(userId);
+	}
+
+	/** A client that (re)connects learns at once what is stored, so it can tell what is saved. */
+	async connected({ documentName, connection }: connectedPayload<CollabContext>) {
+		const stored = this.stored.get(documentName);
+		if (stored) connection.sendStateless(stored.message);
+	}
+
+	async onStoreDocument(payload: onStoreDocumentPayload) {
+		const { documentName, document, instance } = payload;
+		const parsed = parsePlanDocumentName(documentName);
+		if (!parsed || this.destroyed) return;
+		const last = this.stored.get(documentName);
+		if (last && Y.equalSnapshots(last.snapshot, Y.snapshot(document))) return;
+
+		const authors = this.authors.get(documentName) ?? new Set<string>();
+		this.authors.delete(documentName);
+		let written: { state: Uint8Array; snapshot: Y.Snapshot; at: Date; size: number };
+		try {
+			written = await this.write(documentName, parsed, document, last?.mark ?? null);
+		} catch (error) {
+			// Keep the authors for the next attempt, keep the document in memory (Hocuspocus does
+			// not unload a document whose store failed), and try again.
+			const again = this.authors.get(documentName) ?? new Set<string>();
+			for (const id of authors) again.add(id);
+			this.authors.set(documentName, again);
+			this.log.error({ err: error, documentName }, 'storing a collaboration document failed');
+			this.scheduleRetry(instance, document, payload);
+			throw error;
+		}
+		this.clearRetry(documentName);
+		const message = savedMessage(written.snapshot, written.at);
+		this.stored.set(documentName, {
+			snapshot: written.snapshot,
+			message,
+			mark: { at: written.at.getTime(), size: written.size }
+		});
+		// Through Redis too: clients on other processes learn it as well.
+		document.broadcastStateless(message);
+
+		if (this.afterStore) {
+			try {
+				await this.afterStore(this.db, {
+					planId: parsed.planId,
+					document: parsed.document,
+					doc: document,
+					state: written.state,
+					authorIds: [...authors]
+				});
+			} catch (error) {
+				// The document is safe; the projections are recomputed by the next store.
+				this.log.error({ err: error, documentName }, 'updating a stored plan failed');
+			}
+		}
+	}
+
+	private async write(
+		name: string,
+		parsed: { planId: string; document: 'shared' | 'internal' },
+		document: Document,
+		mark: Stored['mark']
+	) {
+		// State and snapshot are taken at the same instant: the snapshot describes what is written.
+		let state = Y.encodeStateAsUpdate(document);
+		let snapshot = Y.snapshot(document);
+		return this.db.transaction(async (tx) => {
+			const inserted = await tx
+				.insert(planDocuments)
+				.values({
+					name,
+					planId: parsed.planId,
+					document: parsed.document,
+					state,
+					stateVector: Y.encodeStateVector(document),
+					byteSize: state.byteLength
+				})
+				.onConflictDoNothing()
+				.returning({ updatedAt: planDocuments.updatedAt });
+			if (inserted.length > 0) {
+				return { state, snapshot, at: inserted[0].updatedAt, size: state.byteLength };
+			}
+			const [row] = await tx
+				.select({ updatedAt: planDocuments.updatedAt, byteSize: planDocuments.byteSize })
+				.from(planDocuments)
+				.where(eq(planDocuments.name, name))
+				.for('update');
+			const foreign = !mark || row.updatedAt.getTime() !== mark.at || row.byteSize !== mark.size;
+			if (foreign) {
+				// Someone else wrote since our last store (another process, a restore): take in what
+				// the row has and this copy lacks, so that writing cannot lose it.
+				const [current] = await tx
+					.select({ state: planDocuments.state })
+					.from(planDocuments)
+					.where(eq(planDocuments.name, name));
+				if (!Y.snapshotContainsUpdate(snapshot, current.state)) {
+					Y.applyUpdate(document, current.state, MERGE_ORIGIN);
+					state = Y.encodeStateAsUpdate(document);
+					snapshot = Y.snapshot(document);
+				}
+			}
+			const [updated] = await tx
+				.update(planDocuments)
+				.set({
+					state,
+					stateVector: Y.encodeStateVector(snapshot.sv),
+					byteSize: state.byteLength,
+					updatedAt: sql`now()`
+				})
+				.where(eq(planDocuments.name, name))
+				.returning({ updatedAt: planDocuments.updatedAt });
+			return { state, snapshot, at: updated.updatedAt, size: state.byteLength };
+		});
+	}
+
+	private scheduleRetry(
+		instance: Hocuspocus,
+		document: Document,
+		payload: onStoreDocumentPayload
+	): void {
+		const name = payload.documentName;
+		const previous = this.retries.get(name);
+		if (previous) clearTimeout(previous.timer);
+		const delay = previous ? Math.min(previous.delay * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
+		const timer = setTimeout(() => {
+			if (this.destroyed || instance.documents.get(name) !== document) {
+				this.retries.delete(name);
+				return;
+			}
+			void instance.storeDocumentHooks(document, payload, true);
+		}, delay);
+		timer.unref();
+		this.retries.set(name, { timer, delay });
+	}
+
+	/** Shutdown: run every waiting retry now instead of after its backoff. */
+	retryNow(instance: Hocuspocus): void {
+		for (const [name, retry] of this.retries) {
+			clearTimeout(retry.timer);
+			this.retries.delete(name);
+			const document = instance.documents.get(name);
+			if (!document) continue;
+			void instance.storeDocumentHooks(document, {
+				instance,
+				clientsCount: document.getConnectionsCount(),
+				document,
+				documentName: name,
+				lastContext: {},
+				lastTransactionOrigin: undefined
+			});
+		}
+	}
+
+	private clearRetry(name: string): void {
+		const retry = this.retries.get(name);
+		if (retry) clearTimeout(retry.timer);
+		this.retries.delete(name);
+	}
+
+	async afterUnloadDocument({ documentName, instance }: afterUnloadDocumentPayload) {
+		if (instance.documents.has(documentName)) return;
+		this.stored.delete(documentName);
+		this.authors.delete(documentName);
+		this.clearRetry(documentName);
+	}
+
+	async onDestroy() {
+		this.destroyed = true;
+		for (const retry of this.retries.values()) clearTimeout(retry.timer);
+		this.retries.clear();
+	}
+
+	/** Is every change of this document stored? (tests, shutdown diagnostics) */
+	isStored(documentName: string, document: Y.Doc): boolean {
+		const stored = this.stored.get(documentName);
+		return !!stored && Y.equalSnapshots(stored.snapshot, Y.snapshot(document));
+	}
+}

@@ -1,0 +1,154 @@
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { searchVector } from '../crm/scope.ts';
+import type { Db } from '../db/client.ts';
+import { planActions, plans, users } from '../db/schema.ts';
+import {
+	PLAN_ACTION_STATUSES,
+	type PlanActionStatus,
+	type PlanDocument
+} from '../../shared/enums.ts';
+import { planSearchText, readRows } from '../../shared/plan-doc.ts';
+import { maybeAutoVersion } from './versions.ts';
+
+// What follows a store of a plan document by the collaboration server: the projections the rest
+// of the app reads without opening the Y.Doc (the mirrored actions for "my actions" and "overdue
+// actions", the summary text and search vector for lists and search), then automatic versions.
+// The Y state itself is written by the collaboration server's persistence extension before this
+// runs; a failure here is logged there and repaired by the next store (everything is recomputed
+// from the whole document each time).
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// Column limits are not in the schema, but a title of a megabyte helps nobody in a list.
+const MAX_TITLE = 500;
+
+export type StoredPlanDocument = {
+	planId: string;
+	document: PlanDocument;
+	/** The document as it was stored. */
+	doc: Y.Doc;
+	/** Its stored state (Y.encodeStateAsUpdate); computed from `doc` when absent. */
+	state?: Uint8Array;
+	/** Users whose connections sent updates since the previous store. */
+	authorIds: string[];
+};
+
+function validDate(value: unknown): string | null {
+	if (typeof value !== 'string' || !ISO_DATE.test(value)) return null;
+	const date = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value ? value : null;
+}
+
+function validStatus(value: unknown): PlanActionStatus {
+	return (PLAN_ACTION_STATUSES as readonly unknown[]).includes(value)
+		? (value as PlanActionStatus)
+		: 'todo';
+}
+
+/** The actions section as rows of plan_actions (owner ids that are not users become null). */
+export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
+	const seen = new Set<string>();
+	const actions = readRows(doc, 'actions').filter((action) => {
+		// Anything can be written into a Y.Map: keep rows with a usable id, the first of duplicates.
+		if (typeof action.id !== 'string' || !action.id || action.id.length > 200) return false;
+		if (seen.has(action.id)) return false;
+		seen.add(action.id);
+		return true;
+	});
+	const ownerIds = [
+		...new Set(
+			actions
+				.map((action) => action.ownerId)
+				.filter((id): id is string => typeof id === 'string' && UUID_PATTERN.test(id))
+				.map((id) => id.toLowerCase())
+		)
+	];
+	const known = ownerIds.length
+		? new Set(
+				(await db.select({ id: users.id }).from(users).where(inArray(users.id, ownerIds))).map(
+					(user) => user.id
+				)
+			)
+		: new Set<string>();
+	return actions.map((action, position) => {
+		const owner = typeof action.ownerId === 'string' ? action.ownerId.toLowerCase() : '';
+		return {
+			planId,
+			actionId: action.id,
+			title: (typeof action.title === 'string' ? action.title : '').slice(0, MAX_TITLE),
+			ownerId: known.has(owner) ? owner : null,
+			dueDate: validDate(action.due),
+			status: validStatus(action.status),
+			position
+		};
+	});
+}
+
+/** Mirrors the shared document's actions into plan_actions: current ones upserted, removed deleted. */
+export async function mirrorPlanActions(db: Db, planId: string, doc: Y.Doc): Promise<void> {
+	const rows = await actionRows(db, planId, doc);
+	await db.transaction(async (tx) => {
+		if (rows.length > 0) {
+			await tx
+				.insert(planActions)
+				.values(rows)
+				.onConflictDoUpdate({
+					target: [planActions.planId, planActions.actionId],
+					set: {
+						title: sql`excluded.title`,
+						ownerId: sql`excluded.owner_id`,
+						dueDate: sql`excluded.due_date`,
+						status: sql`excluded.status`,
+						position: sql`excluded.position`,
+						updatedAt: sql`now()`
+					},
+					// Unchanged rows keep their updated_at.
+					setWhere: sql`(${planActions.title}, ${planActions.ownerId}, ${planActions.dueDate}, ${planActions.status}, ${planActions.position}) is distinct from (excluded.title, excluded.owner_id, excluded.due_date, excluded.status, excluded.position)`
+				});
+		}
+		await tx.delete(planActions).where(
+			and(
+				eq(planActions.planId, planId),
+				rows.length > 0
+					? notInArray(
+							planActions.actionId,
+							rows.map((row) => row.actionId)
+						)
+					: undefined
+			)
+		);
+	});
+}
+
+/** plans.summary_text and plans.search from the shared document, and updated_at. */
+export async function refreshPlanSearch(db: Db, planId: string, doc: Y.Doc): Promise<void> {
+	const summary = planSearchText(doc);
+	const [plan] = await db.select({ title: plans.title }).from(plans).where(eq(plans.id, planId));
+	if (!plan) return;
+	await db
+		.update(plans)
+		.set({
+			summaryText: summary,
+			search: searchVector(plan.title, summary),
+			updatedAt: sql`now()`
+		})
+		.where(eq(plans.id, planId));
+}
+
+/**
+ * Called by the collaboration server after it stored a plan document: the projections of the
+ * shared document, then an automatic version when one is due (versions.ts decides).
+ */
+export async function afterPlanStored(db: Db, input: StoredPlanDocument): Promise<void> {
+	if (input.document === 'shared') {
+		await mirrorPlanActions(db, input.planId, input.doc);
+		await refreshPlanSearch(db, input.planId, input.doc);
+	}
+	await maybeAutoVersion(db, {
+		planId: input.planId,
+		document: input.document,
+		state: input.state ?? Y.encodeStateAsUpdate(input.doc),
+		authorIds: input.authorIds
+	});
+}

@@ -1,0 +1,536 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import type { Db } from '../db/client.ts';
+import { organisations, planDocuments, planVersions, users } from '../db/schema.ts';
+import { publishLiveEvent, type LiveAudience } from '../live/events.ts';
+import { planDocumentName } from '../../shared/collab.ts';
+import type { PlanDocument, PlanVersionKind } from '../../shared/enums.ts';
+import type { PlanVersionItem } from '../../shared/plan-history.ts';
+import {
+	fragmentText,
+	NOTES_FIELD,
+	readRows,
+	richText,
+	SUMMARY_FIELD,
+	type RowListName
+} from '../../shared/plan-doc.ts';
+
+// Version history of plan documents, built on Yjs itself (Tiptap Pro's history is not an option).
+//
+// - Automatic versions: the collaboration server calls `maybeAutoVersion` after each store; a
+//   version is taken when the document changed and the last one is at least 10 minutes old, so a
+//   burst of editing yields one version, and never more than one per 10 minutes per document.
+// - Named versions: someone who may edit names the stored state (`createVersion` kind 'named').
+// - Restore never destroys anything: a 'named' safety version of the current state first, then a
+//   NEW Yjs update that makes the content equal to the version's is computed once
+//   (`restoreUpdate`), merged into plan_documents, and the merged (full) state is written as a
+//   'restore' version. The live event `plan.restore` {planId, document, versionId} tells the
+//   collaboration server to `Y.applyUpdate(liveDoc, restoreRow.state)`: the structs are the very
+//   same ones already merged into plan_documents, so applying them twice (or loading the stored
+//   state and receiving the event) changes nothing — Yjs updates are idempotent.
+
+export const AUTO_VERSION_INTERVAL_MS = 10 * 60 * 1000;
+
+const ROW_LISTS: readonly RowListName[] = [
+	'goals',
+	'stakeholders',
+	'actions',
+	'swot.strengths',
+	'swot.weaknesses',
+	'swot.opportunities',
+	'swot.threats',
+	'whitespace.products',
+	'whitespace.units',
+	'sections'
+];
+const MAP_TYPES = ['meta', 'whitespace.cells'] as const;
+const isFragmentName = (name: string) =>
+	name === SUMMARY_FIELD || name === NOTES_FIELD || name.startsWith('section.');
+
+export function docFromState(state: Uint8Array): Y.Doc {
+	const doc = new Y.Doc();
+	if (state.byteLength > 0) Y.applyUpdate(doc, state);
+	return doc;
+}
+
+/** The plain text of a whole plan document (rich text and structured rows): for rough diffs. */
+export function versionText(doc: Y.Doc): string {
+	const parts: string[] = [fragmentText(richText(doc, SUMMARY_FIELD))];
+	for (const name of ROW_LISTS) {
+		for (const row of readRows(doc, name)) {
+			const values = Object.entries(row as Record<string, unknown>)
+				.filter(([key]) => key !== 'id' && !key.endsWith('Id'))
+				.map(([, value]) => (typeof value === 'string' ? value : ''));
+			parts.push(values.filter(Boolean).join(' '));
+			if (name === 'sections') {
+				const id = (row as { id: string }).id;
+				parts.push(fragmentText(richText(doc, `section.${id}`)));
+			}
+		}
+	}
+	parts.push(fragmentText(richText(doc, NOTES_FIELD)));
+	return parts.filter(Boolean).join('\n');
+}
+
+/** Characters added and removed between two texts, roughly: what lies between the common ends. */
+export function roughTextDiff(before: string, after: string): { added: number; removed: number } {
+	let prefix = 0;
+	const max = Math.min(before.length, after.length);
+	while (prefix < max && before[prefix] === after[prefix]) prefix += 1;
+	let suffix = 0;
+	while (
+		suffix < max - prefix &&
+		before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
+	)
+		suffix += 1;
+	return { added: after.length - prefix - suffix, removed: before.length - prefix - suffix };
+}
+
+function sameStateVector(a: Uint8Array, b: Uint8Array): boolean {
+	const va = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(a));
+	const vb = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(b));
+	if (va.size !== vb.size) return false;
+	for (const [client, clock] of va) if (vb.get(client) !== clock) return false;
+	return true;
+}
+
+/** Did the content change between two states? Inserts move the state vector; deletions the text. */
+export function contentChanged(before: Uint8Array, after: Uint8Array): boolean {
+	if (!sameStateVector(before, after)) return true;
+	return versionText(docFromState(before)) !== versionText(docFromState(after));
+}
+
+// --- Restoring -------------------------------------------------------------------------------
+
+function sameJson(a: unknown, b: unknown): boolean {
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The [start, endExclusive) range of `before` to replace with `after`'s middle (common ends kept). */
+function middle<T>(before: T[], after: T[], same: (a: T, b: T) => boolean) {
+	let prefix = 0;
+	const max = Math.min(before.length, after.length);
+	while (prefix < max && same(before[prefix], after[prefix])) prefix += 1;
+	let suffix = 0;
+	while (
+		suffix < max - prefix &&
+		same(before[before.length - 1 - suffix], after[after.length - 1 - suffix])
+	)
+		suffix += 1;
+	return { prefix, removeCount: before.length - prefix - suffix, insertEnd: after.length - suffix };
+}
+
+function replaceFragment(target: Y.XmlFragment, source: Y.XmlFragment): void {
+	const before = target.toArray() as Array<Y.XmlElement | Y.XmlText>;
+	const after = source.toArray() as Array<Y.XmlElement | Y.XmlText>;
+	// Unchanged blocks at both ends stay as they are, so comment anchors in them survive.
+	const span = middle(before, after, (a, b) => a.toString() === b.toString());
+	if (span.removeCount > 0) target.delete(span.prefix, span.removeCount);
+	const inserted = after.slice(span.prefix, span.insertEnd).map((node) => node.clone());
+	if (inserted.length > 0) target.insert(span.prefix, inserted);
+}
+
+function mapFromJson(values: Record<string, unknown>): Y.Map<unknown> {
+	const row = new Y.Map<unknown>();
+	for (const [key, value] of Object.entries(values)) row.set(key, value);
+	return row;
+}
+
+function replaceRows(target: Y.Array<Y.Map<unknown>>, source: Y.Array<Y.Map<unknown>>): void {
+	const before = target.toArray().map((row) => row.toJSON());
+	const after = source.toArray().map((row) => row.toJSON());
+	const span = middle(before, after, sameJson);
+	if (span.removeCount > 0) target.delete(span.prefix, span.removeCount);
+	const inserted = after.slice(span.prefix, span.insertEnd).map(mapFromJson);
+	if (inserted.length > 0) target.insert(span.prefix, inserted);
+}
+
+function replaceMap(target: Y.Map<unknown>, source: Y.Map<unknown>): void {
+	const wanted = source.toJSON();
+	for (const key of [...target.keys()]) if (!(key in wanted)) target.delete(key);
+	for (const [key, value] of Object.entries(wanted)) {
+		if (!sameJson(target.get(key), value)) target.set(key, value);
+	}
+}
+
+/**
+ * The Yjs update that turns `currentDoc`'s content into the content of `versionState`, as NEW
+ * operations on top of the current state (nothing is rewound, so it merges with concurrent edits
+ * like any other update). Pure: `currentDoc` is not modified. Computed ONCE per restore: a second
+ * computation would carry different operations, and merging both would duplicate content.
+ */
+export function restoreUpdate(currentDoc: Y.Doc, versionState: Uint8Array): Uint8Array {
+	const work = new Y.Doc();
+	Y.applyUpdate(work, Y.encodeStateAsUpdate(currentDoc));
+	const before = Y.encodeStateVector(work);
+	const version = docFromState(versionState);
+	const names = new Set<string>([
+		...ROW_LISTS,
+		...MAP_TYPES,
+		SUMMARY_FIELD,
+		...[...work.share.keys(), ...version.share.keys()].filter(isFragmentName)
+	]);
+	work.transact(() => {
+		for (const name of names) {
+			if (isFragmentName(name)) {
+				replaceFragment(work.getXmlFragment(name), version.getXmlFragment(name));
+			} else if ((MAP_TYPES as readonly string[]).includes(name)) {
+				replaceMap(work.getMap(name), version.getMap(name));
+			} else {
+				replaceRows(work.getArray(name), version.getArray(name));
+			}
+		}
+	}, 'restore');
+	// Root types created only to be compared must not leave empty entries behind: they carry no
+	// content, and an update never includes them.
+	return Y.encodeStateAsUpdate(work, before);
+}
+
+/** What the collaboration server does on `plan.restore`: apply the restore row's full state. */
+export function applyRestoredState(doc: Y.Doc, restoredState: Uint8Array): void {
+	Y.applyUpdate(doc, restoredState, 'restore');
+}
+
+// --- Rows ------------------------------------------------------------------------------------
+
+export type CreateVersionInput = {
+	planId: string;
+	document: PlanDocument;
+	kind: PlanVersionKind;
+	name?: string | null;
+	state: Uint8Array;
+	createdById?: string | null;
+	authorIds: string[];
+	/** Tests inject time. */
+	at?: Date;
+};
+
+export type CreatedVersion = {
+	id: string;
+	createdAt: Date;
+	charsAdded: number;
+	charsRemoved: number;
+};
+
+async function latestVersion(db: Db, planId: string, document: PlanDocument, before?: Date) {
+	const [row] = await db
+		.select({ id: planVersions.id, state: planVersions.state, createdAt: planVersions.createdAt })
+		.from(planVersions)
+		.where(
+			and(
+				eq(planVersions.planId, planId),
+				eq(planVersions.document, document),
+				before ? lt(planVersions.createdAt, before) : undefined
+			)
+		)
+		.orderBy(desc(planVersions.createdAt))
+		.limit(1);
+	return row ?? null;
+}
+
+/** Inserts a version with the characters added and removed since the previous one. */
+export async function createVersion(db: Db, input: CreateVersionInput): Promise<CreatedVersion> {
+	const previous = await latestVersion(db, input.planId, input.document);
+	const diff = roughTextDiff(
+		previous ? versionText(docFromState(previous.state)) : '',
+		versionText(docFromState(input.state))
+	);
+	const [row] = await db
+		.insert(planVersions)
+		.values({
+			planId: input.planId,
+			document: input.document,
+			kind: input.kind,
+			name: input.name?.trim() || null,
+			state: input.state,
+			authorIds: [...new Set(input.authorIds)],
+			charsAdded: diff.added,
+			charsRemoved: diff.removed,
+			createdById: input.createdById ?? null,
+			...(input.at ? { createdAt: input.at } : {})
+		})
+		.returning({ id: planVersions.id, createdAt: planVersions.createdAt });
+	return {
+		id: row.id,
+		createdAt: row.createdAt,
+		charsAdded: diff.added,
+		charsRemoved: diff.removed
+	};
+}
+
+// Authors who stored edits since the last version, per document. Kept in the process that stores
+// the document (the collaboration server); a restart forgets who edited in the last minutes, which
+// only makes the next automatic version's author list shorter.
+const pendingAuthors = new Map<string, Set<string>>();
+
+/** For tests: forget accumulated authors. */
+export function resetPendingAuthors(): void {
+	pendingAuthors.clear();
+}
+
+/**
+ * Called after each store of a document: remembers who edited, and takes an automatic version when
+ * the content changed and the last version is at least 10 minutes old (or there is none).
+ * Returns the new version's id, or null.
+ */
+export async function maybeAutoVersion(
+	db: Db,
+	input: {
+		planId: string;
+		document: PlanDocument;
+		state: Uint8Array;
+		authorIds: string[];
+		now?: Date;
+	}
+): Promise<string | null> {
+	const key = planDocumentName(input.planId, input.document);
+	let authors = pendingAuthors.get(key);
+	if (!authors) pendingAuthors.set(key, (authors = new Set()));
+	for (const id of input.authorIds) authors.add(id);
+
+	const now = input.now ?? new Date();
+	const last = await latestVersion(db, input.planId, input.document);
+	if (last && now.getTime() - last.createdAt.getTime() < AUTO_VERSION_INTERVAL_MS) return null;
+	if (last && !contentChanged(last.state, input.state)) return null;
+	// Several processes may store the same document: take the version in a transaction that
+	// re-checks under a per-document advisory lock, so only one of them writes it.
+	const id = await db.transaction(async (tx) => {
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'plan-version:' + key}))`);
+		const again = await latestVersion(tx, input.planId, input.document);
+		if (again && now.getTime() - again.createdAt.getTime() < AUTO_VERSION_INTERVAL_MS) return null;
+		const created = await createVersion(tx, {
+			planId: input.planId,
+			document: input.document,
+			kind: 'auto',
+			state: input.state,
+			authorIds: [...(authors ?? [])],
+			at: input.now
+		});
+		return created.id;
+	});
+	if (id) pendingAuthors.delete(key);
+	return id;
+}
+
+// --- Listing ---------------------------------------------------------------------------------
+
+/**
+ * The versions of one document, newest first. `viewerOrganisationId`: for a partner person, names
+ * of people from any other partner company are left out (a plan may have been shared elsewhere
+ * before).
+ */
+export async function listVersions(
+	db: Db,
+	planId: string,
+	document: PlanDocument,
+	options: { partnerViewerOrganisationId?: string | null; limit?: number } = {}
+): Promise<PlanVersionItem[]> {
+	const rows = await db
+		.select({
+			id: planVersions.id,
+			kind: planVersions.kind,
+			name: planVersions.name,
+			createdAt: planVersions.createdAt,
+			createdById: planVersions.createdById,
+			authorIds: planVersions.authorIds,
+			charsAdded: planVersions.charsAdded,
+			charsRemoved: planVersions.charsRemoved
+		})
+		.from(planVersions)
+		.where(and(eq(planVersions.planId, planId), eq(planVersions.document, document)))
+		.orderBy(desc(planVersions.createdAt))
+		.limit(Math.min(Math.max(options.limit ?? 200, 1), 500));
+	const ids = [
+		...new Set(
+			rows.flatMap((row) => [...row.authorIds, ...(row.createdById ? [row.createdById] : [])])
+		)
+	];
+	const people = ids.length
+		? await db
+				.select({
+					id: users.id,
+					name: users.name,
+					organisationId: users.organisationId,
+					kind: organisations.kind
+				})
+				.from(users)
+				.innerJoin(organisations, eq(organisations.id, users.organisationId))
+				.where(inArray(users.id, ids))
+		: [];
+	const viewerOrg = options.partnerViewerOrganisationId ?? null;
+	const names = new Map(
+		people
+			.filter((p) => !viewerOrg || p.kind === 'host' || p.organisationId === viewerOrg)
+			.map((p) => [p.id, p.name])
+	);
+	return rows.map((row) => ({
+		id: row.id,
+		kind: row.kind,
+		name: row.name,
+		createdAt: row.createdAt.toISOString(),
+		createdByName: row.createdById ? (names.get(row.createdById) ?? null) : null,
+		authors: [...new Set(row.authorIds)]
+			.map((id) => names.get(id))
+			.filter((n): n is string => !!n)
+			.sort((a, b) => a.localeCompare(b)),
+		charsAdded: row.charsAdded,
+		charsRemoved: row.charsRemoved
+	}));
+}
+
+/** One version's stored state, or null when it is not a version of this plan's document. */
+export async function versionState(
+	db: Db,
+	planId: string,
+	document: PlanDocument,
+	versionId: string
+): Promise<{
+	state: Uint8Array;
+	kind: PlanVersionKind;
+	name: string | null;
+	createdAt: Date;
+} | null> {
+	const [row] = await db
+		.select({
+			state: planVersions.state,
+			kind: planVersions.kind,
+			name: planVersions.name,
+			createdAt: planVersions.createdAt
+		})
+		.from(planVersions)
+		.where(
+			and(
+				eq(planVersions.id, versionId),
+				eq(planVersions.planId, planId),
+				eq(planVersions.document, document)
+			)
+		);
+	return row ?? null;
+}
+
+/** One version of a plan (any document), or null. */
+export async function versionRow(db: Db, planId: string, versionId: string) {
+	const [row] = await db
+		.select({
+			document: planVersions.document,
+			state: planVersions.state,
+			kind: planVersions.kind,
+			name: planVersions.name,
+			createdAt: planVersions.createdAt
+		})
+		.from(planVersions)
+		.where(and(eq(planVersions.id, versionId), eq(planVersions.planId, planId)));
+	return row ?? null;
+}
+
+/** The stored state of a document (what the collaboration server last persisted). */
+export async function storedDocumentState(
+	db: Db,
+	planId: string,
+	document: PlanDocument
+): Promise<Uint8Array | null> {
+	const [row] = await db
+		.select({ state: planDocuments.state })
+		.from(planDocuments)
+		.where(eq(planDocuments.name, planDocumentName(planId, document)));
+	return row?.state ?? null;
+}
+
+/** Who receives live events about a document: host people, plus the shared partner if shared. */
+export function planDocumentAudience(
+	document: PlanDocument,
+	sharedWithId: string | null
+): LiveAudience {
+	return { organisation: document === 'internal' ? null : sharedWithId };
+}
+
+/** Names the current stored state (a person with edit access). */
+export async function nameCurrentVersion(
+	db: Db,
+	input: { planId: string; document: PlanDocument; name: string; createdById: string }
+): Promise<CreatedVersion | null> {
+	const state = await storedDocumentState(db, input.planId, input.document);
+	if (!state) return null;
+	return createVersion(db, {
+		planId: input.planId,
+		document: input.document,
+		kind: 'named',
+		name: input.name,
+		state,
+		createdById: input.createdById,
+		authorIds: [input.createdById]
+	});
+}
+
+export type RestoreResult = { safetyVersionId: string; restoreVersionId: string };
+
+/**
+ * Restores a version: a 'named' safety version of the current stored state ("Before restoring …"),
+ * the restoring update merged into plan_documents, a 'restore' version holding the full restored
+ * state, and the live event `plan.restore` (sent when the transaction commits).
+ */
+export async function restoreVersion(
+	db: Db,
+	input: {
+		planId: string;
+		document: PlanDocument;
+		versionId: string;
+		restoredById: string;
+		/** The safety version's name, in the restorer's language. */
+		safetyName: string;
+		/** The restore version's name (e.g. the restored version's label). */
+		restoreName?: string | null;
+		sharedWithId: string | null;
+	}
+): Promise<RestoreResult | null> {
+	return db.transaction(async (tx) => {
+		const name = planDocumentName(input.planId, input.document);
+		const [current] = await tx
+			.select({ state: planDocuments.state })
+			.from(planDocuments)
+			.where(eq(planDocuments.name, name))
+			.for('update');
+		const version = await versionState(tx, input.planId, input.document, input.versionId);
+		if (!current || !version) return null;
+		const safety = await createVersion(tx, {
+			planId: input.planId,
+			document: input.document,
+			kind: 'named',
+			name: input.safetyName,
+			state: current.state,
+			createdById: input.restoredById,
+			authorIds: []
+		});
+		const currentDoc = docFromState(current.state);
+		const update = restoreUpdate(currentDoc, version.state);
+		Y.applyUpdate(currentDoc, update);
+		const restored = Y.encodeStateAsUpdate(currentDoc);
+		const stateVector = Y.encodeStateVector(currentDoc);
+		await tx
+			.update(planDocuments)
+			.set({
+				state: restored,
+				stateVector,
+				byteSize: restored.byteLength,
+				updatedAt: sql`now()`
+			})
+			.where(eq(planDocuments.name, name));
+		// A millisecond later than the safety version, so the order of the two is never ambiguous.
+		const row = await createVersion(tx, {
+			planId: input.planId,
+			document: input.document,
+			kind: 'restore',
+			name: input.restoreName ?? null,
+			state: restored,
+			createdById: input.restoredById,
+			authorIds: [input.restoredById],
+			at: new Date(safety.createdAt.getTime() + 1)
+		});
+		await publishLiveEvent(tx, {
+			type: 'plan.restore',
+			audience: planDocumentAudience(input.document, input.sharedWithId),
+			data: { planId: input.planId, document: input.document, versionId: row.id }
+		});
+		return { safetyVersionId: safety.id, restoreVersionId: row.id };
+	});
+}
