@@ -10,8 +10,9 @@ for (const entry of a11yRoutes) {
 		page
 	}) => {
 		const views = Object.keys(VIEWPORTS).length * 2;
-		// Each state is a page load plus an axe run (~2 s); dialogs add states.
-		test.setTimeout(30_000 + views * (1 + (entry.dialogs?.length ?? 0)) * 5_000);
+		// Each state is a page load plus an axe run (~2 s, ~10 s for a plan's editors on a loaded
+		// 2-core machine); dialogs add states.
+		test.setTimeout(30_000 + views * (1 + (entry.dialogs?.length ?? 0)) * 12_000);
 		await auditRoute(page, entry);
 	});
 }
