@@ -5,8 +5,8 @@ import type { Actor } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, organisations, planActions, plans, users } from '../db/schema.ts';
 import type { PlanActionStatus } from '../../shared/enums.ts';
-import { PLAN_STALE_DAYS } from '../../shared/plans.ts';
 import { planViewer, visiblePlans } from './access.ts';
+import { stalePlanSql } from './list.ts';
 
 // The plan blocks of the home page, read from the rows the collaboration server mirrors (plan
 // actions, review dates), never from the documents. Every list is limited to the plans the
@@ -46,16 +46,8 @@ export type PlansHome = {
 /** How many rows each block shows; the plans list has the rest. */
 export const HOME_BLOCK_SIZE = 8;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** The calendar day of `now` (UTC), as plan action due dates are stored. */
 export const isoDay = (now: Date) => now.toISOString().slice(0, 10);
-
-/** SQL: the plan was not reviewed (nor, never reviewed, created) in the last PLAN_STALE_DAYS. */
-export function stalePlanSql(now: Date) {
-	const cutoff = new Date(now.getTime() - PLAN_STALE_DAYS * DAY_MS);
-	return sql`coalesce(${plans.lastReviewedAt}, ${plans.createdAt}) < ${cutoff.toISOString()}::timestamptz`;
-}
 
 const actionOwner = alias(users, 'action_owner');
 

@@ -33,7 +33,7 @@ export {
 export {
 	listPlans,
 	planOwnerChoices,
-	staleCondition,
+	stalePlanSql,
 	type PlanFilter,
 	type PlanListRow,
 	type PlanPage

@@ -48,7 +48,11 @@ export type PlanPage = {
 };
 
 /** Not reviewed (or, never reviewed, created) for 30 days. */
-export const staleCondition = sql`coalesce(${plans.lastReviewedAt}, ${plans.createdAt}) < now() - make_interval(days => ${PLAN_STALE_DAYS})`;
+/** SQL: the plan was not reviewed (nor, never reviewed, created) in the last PLAN_STALE_DAYS. */
+export function stalePlanSql(now: Date = new Date()) {
+	const cutoff = new Date(now.getTime() - PLAN_STALE_DAYS * 24 * 60 * 60 * 1000);
+	return sql`coalesce(${plans.lastReviewedAt}, ${plans.createdAt}) < ${cutoff.toISOString()}::timestamptz`;
+}
 
 const sortKey = sql`(lower(${plans.title}), ${plans.id})`;
 const cursorKey = (id: string) =>
@@ -64,7 +68,7 @@ function conditions(viewer: PlanViewer, filter: PlanFilter): SQL {
 			: undefined,
 		filter.kind ? eq(plans.kind, filter.kind) : undefined,
 		filter.status ? eq(plans.status, filter.status) : undefined,
-		filter.stale ? staleCondition : undefined,
+		filter.stale ? stalePlanSql() : undefined,
 		filter.ownerId ? eq(plans.ownerId, filter.ownerId) : undefined
 	)!;
 }
@@ -97,7 +101,7 @@ export async function listPlans(
 			shareMode: plans.shareMode,
 			lastReviewedAt: plans.lastReviewedAt,
 			updatedAt: plans.updatedAt,
-			stale: sql<boolean>`(${staleCondition})`,
+			stale: sql<boolean>`(${stalePlanSql()})`,
 			editable: sql<boolean>`(${plansEditableBy(viewer)})`
 		})
 		.from(plans)
