@@ -79,3 +79,20 @@ export type PlanActionStatus = (typeof PLAN_ACTION_STATUSES)[number];
 
 export const PLAN_VERSION_KINDS = ['auto', 'named', 'restore'] as const;
 export type PlanVersionKind = (typeof PLAN_VERSION_KINDS)[number];
+
+// Partner feed (issue 5).
+/** partner: the host + one partner; announcements: host posts, everyone reads; internal: host only;
+ *  community: the host + several named partner companies (every member sees a banner naming them). */
+export const CHANNEL_KINDS = ['partner', 'announcements', 'internal', 'community'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+/** A person's own relation to a channel they can see (no row = never chose). */
+export const CHANNEL_MEMBERSHIP_STATES = ['joined', 'left'] as const;
+export type ChannelMembershipState = (typeof CHANNEL_MEMBERSHIP_STATES)[number];
+/** message: written by a person; activity: posted by Relais from the activity log. */
+export const POST_KINDS = ['message', 'activity'] as const;
+export type PostKind = (typeof POST_KINDS)[number];
+/** The small reaction set (toggle one per person per emoji). */
+export const REACTIONS = ['👍', '🎉', '❤️', '😄', '👀', '🙏'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+export const REPORT_STATUSES = ['open', 'dismissed', 'hidden', 'removed'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];

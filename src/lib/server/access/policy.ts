@@ -111,6 +111,9 @@ export function canReceiveLiveEvent(actor: Actor, audience: LiveAudience): boole
 	if ('organisation' in audience) {
 		return canViewActivity(actor, { organisationId: audience.organisation });
 	}
+	if ('organisations' in audience) {
+		return isHost(actor) || audience.organisations.includes(actor.organisationId);
+	}
 	return audience.everyone === true;
 }
 

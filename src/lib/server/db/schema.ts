@@ -18,6 +18,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import type {
 	AccountSize,
+	ChannelKind,
+	ChannelMembershipState,
 	ImportKind,
 	Locale,
 	OrganisationKind,
@@ -29,7 +31,9 @@ import type {
 	PlanShareMode,
 	PlanStatus,
 	PlanVersionKind,
+	PostKind,
 	RegistrationStatus,
+	ReportStatus,
 	Role,
 	Stage,
 	Tier
@@ -704,3 +708,215 @@ export const planComments = pgTable(
 		index('plan_comments_parent_idx').on(t.parentId)
 	]
 );
+
+// ── Partner feed (issue 5) ──────────────────────────────────────────────────────────────────────
+// Who reads a channel is decided by access/feed-policy.ts from the channel's kind, its partner and
+// (community) its member companies; feed/access.ts holds the SQL twin used by lists and search.
+
+export const feedChannels = pgTable(
+	'feed_channels',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		kind: text('kind').$type<ChannelKind>().notNull(),
+		name: text('name').notNull(),
+		description: text('description').notNull().default(''),
+		/** Partner channels: the one partner company (one channel per partner). */
+		partnerId: uuid('partner_id').references(() => organisations.id),
+		createdById: uuid('created_by_id').references(() => users.id),
+		/** Newest top-level post (the channel list's order and unread counts). */
+		lastPostAt: at('last_post_at'),
+		archivedAt: at('archived_at'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('feed_channels_partner_idx')
+			.on(t.partnerId)
+			.where(sql`${t.kind} = 'partner'`),
+		index('feed_channels_kind_idx').on(t.kind)
+	]
+);
+
+/** Community channels: the partner companies that may read them (the banner names them). */
+export const feedChannelOrganisations = pgTable(
+	'feed_channel_organisations',
+	{
+		channelId: uuid('channel_id')
+			.notNull()
+			.references(() => feedChannels.id, { onDelete: 'cascade' }),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
+		createdAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.channelId, t.organisationId] }),
+		index('feed_channel_organisations_org_idx').on(t.organisationId)
+	]
+);
+
+/** A person's choices about a channel they can see: joined or left, muted, read up to when. */
+export const feedMemberships = pgTable(
+	'feed_memberships',
+	{
+		channelId: uuid('channel_id')
+			.notNull()
+			.references(() => feedChannels.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		state: text('state').$type<ChannelMembershipState>().notNull().default('joined'),
+		muted: boolean('muted').notNull().default(false),
+		lastReadAt: at('last_read_at'),
+		updatedAt: stamp('updated_at')
+	},
+	(t) => [
+		primaryKey({ columns: [t.channelId, t.userId] }),
+		index('feed_memberships_user_idx').on(t.userId)
+	]
+);
+
+/**
+ * Posts and their comments (one level: `parentId` = the post). `authorOrganisationId` is the
+ * author's company when written: the visibility of a contribution depends on it (a partner's comment
+ * on an announcement is seen by the host and that partner only). The body is the Markdown subset;
+ * mentions and references are tokens (`@[user:<uuid>]`, `#[account:<uuid>]`) resolved per reader.
+ */
+export const feedPosts = pgTable(
+	'feed_posts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		channelId: uuid('channel_id')
+			.notNull()
+			.references(() => feedChannels.id, { onDelete: 'cascade' }),
+		parentId: uuid('parent_id'),
+		kind: text('kind').$type<PostKind>().notNull().default('message'),
+		/** Null for activity posts written by Relais. */
+		authorId: uuid('author_id').references(() => users.id),
+		/** The author's company (host or partner); for activity posts, the activity's organisation. */
+		authorOrganisationId: uuid('author_organisation_id').references(() => organisations.id),
+		body: text('body').notNull().default(''),
+		/** Activity posts: the activity row and its short labels. */
+		activityId: uuid('activity_id').references(() => activities.id),
+		data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+		commentCount: integer('comment_count').notNull().default(0),
+		pinnedAt: at('pinned_at'),
+		pinnedById: uuid('pinned_by_id').references(() => users.id),
+		editedAt: at('edited_at'),
+		/** Deleted by its author (a tombstone keeps comments readable). */
+		deletedAt: at('deleted_at'),
+		/** Hidden or removed by an admin (moderation; recorded in the audit log). */
+		hiddenAt: at('hidden_at'),
+		hiddenById: uuid('hidden_by_id').references(() => users.id),
+		search: tsvector('search'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		// Timelines: newest first, keyset on (created_at, id); top-level posts only.
+		index('feed_posts_timeline_idx')
+			.on(t.createdAt.desc(), t.id.desc())
+			.where(sql`${t.parentId} is null`),
+		index('feed_posts_channel_idx')
+			.on(t.channelId, t.createdAt.desc(), t.id.desc())
+			.where(sql`${t.parentId} is null`),
+		index('feed_posts_parent_idx').on(t.parentId, t.createdAt),
+		index('feed_posts_author_idx').on(t.authorId),
+		index('feed_posts_search_idx').using('gin', t.search)
+	]
+);
+
+/** Who is mentioned in a post or comment (notifications, and the isolation check on write). */
+export const feedMentions = pgTable(
+	'feed_mentions',
+	{
+		postId: uuid('post_id')
+			.notNull()
+			.references(() => feedPosts.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.postId, t.userId] }),
+		index('feed_mentions_user_idx').on(t.userId)
+	]
+);
+
+export const feedReactions = pgTable(
+	'feed_reactions',
+	{
+		postId: uuid('post_id')
+			.notNull()
+			.references(() => feedPosts.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		emoji: text('emoji').notNull(),
+		/** The reactor's company (visibility, as for comments). */
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisations.id),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.postId, t.userId, t.emoji] })]
+);
+
+/**
+ * Files attached to posts, stored once under RELAIS_DATA_DIR/files by SHA-256 (content-addressed).
+ * `postId` is null between the upload and the post that uses it.
+ */
+export const feedAttachments = pgTable(
+	'feed_attachments',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		postId: uuid('post_id').references(() => feedPosts.id, { onDelete: 'cascade' }),
+		uploaderId: uuid('uploader_id')
+			.notNull()
+			.references(() => users.id),
+		sha256: text('sha256').notNull(),
+		/** The file's name as uploaded (shown, and used for downloads), sanitised. */
+		name: text('name').notNull(),
+		/** Detected from the content (magic bytes), never taken from the upload's claim. */
+		mime: text('mime').notNull(),
+		size: integer('size').notNull(),
+		width: integer('width'),
+		height: integer('height'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('feed_attachments_post_idx').on(t.postId),
+		index('feed_attachments_sha_idx').on(t.sha256)
+	]
+);
+
+/** A person reporting a post or comment; admins hide or remove it (audit log) or dismiss. */
+export const feedReports = pgTable(
+	'feed_reports',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		postId: uuid('post_id')
+			.notNull()
+			.references(() => feedPosts.id, { onDelete: 'cascade' }),
+		reporterId: uuid('reporter_id')
+			.notNull()
+			.references(() => users.id),
+		reason: text('reason').notNull().default(''),
+		status: text('status').$type<ReportStatus>().notNull().default('open'),
+		resolvedById: uuid('resolved_by_id').references(() => users.id),
+		resolvedAt: at('resolved_at'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('feed_reports_once_idx').on(t.postId, t.reporterId),
+		index('feed_reports_status_idx').on(t.status, t.createdAt)
+	]
+);
+
+/** Per-person feed preferences (the daily digest e-mail) and when the last digest was sent. */
+export const feedPreferences = pgTable('feed_preferences', {
+	userId: uuid('user_id')
+		.primaryKey()
+		.references(() => users.id, { onDelete: 'cascade' }),
+	dailyDigest: boolean('daily_digest').notNull().default(false),
+	lastDigestAt: at('last_digest_at'),
+	updatedAt: stamp('updated_at')
+});

@@ -7,10 +7,14 @@ export const LIVE_CHANNEL = 'relais_live';
  * Who may receive an event. The SSE endpoint asks the access policy (`canReceiveLiveEvent`) with it:
  * - `users`: exactly these users;
  * - `organisation`: the host company plus, when a partner id, that partner's people (null = host only);
+ * - `organisations`: the host company plus these partner companies (community channels);
  * - `everyone`: every signed-in user (workspace-wide announcements without partner data).
  */
 export type LiveAudience =
-	{ users: string[] } | { organisation: string | null } | { everyone: true };
+	| { users: string[] }
+	| { organisation: string | null }
+	| { organisations: string[] }
+	| { everyone: true };
 
 export type LiveEvent = {
 	type: string;
