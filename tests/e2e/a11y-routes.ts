@@ -513,3 +513,91 @@ export const a11yRoutes: A11yRoute[] = [
 		as: PARTNER_ADMIN
 	}
 ];
+
+// The partner feed: the home timeline (host and partner), a community channel with its banner as
+// one of its member partners, a permalink, channel creation and settings, the reports queue.
+const FEED_CHANNELS = /^(channels|canaux)$/i;
+
+/** A channel of the list on /feed whose link text starts with `name`. */
+function feedChannel(name: RegExp) {
+	return async (page: Page) => {
+		await page.goto('/feed');
+		const href = await page
+			.getByRole('navigation', { name: FEED_CHANNELS })
+			.getByRole('link', { name })
+			.first()
+			.getAttribute('href');
+		if (!href) throw new Error(`No channel ${name} on /feed.`);
+		return new URL(href, page.url()).pathname;
+	};
+}
+
+/** The permalink of the first post of /feed. */
+async function feedPermalink(page: Page) {
+	await page.goto('/feed');
+	const href = await page.locator('article.post time').first().locator('..').getAttribute('href');
+	if (!href) throw new Error('No post on /feed.');
+	return new URL(href, page.url()).pathname;
+}
+
+/** A channel the manager manages: its settings page. */
+async function feedSettings(page: Page) {
+	const channel = await feedChannel(/^Conseil des distributeurs/)(page);
+	return `${channel}/settings`;
+}
+
+/** One's own post: the delete dialog (the report dialog is on others' posts, audited above). */
+const feedPostDialogs: A11yDialog[] = [modal('the delete dialog', /^(delete|supprimer)$/i)];
+
+a11yRoutes.push(
+	{
+		route: '/(app)/feed',
+		path: '/feed',
+		as: REP,
+		dialogs: [modal('the report dialog', /^(report|signaler)$/i)]
+	},
+	{ route: '/(app)/feed', label: 'for a partner', path: '/feed', as: PARTNER_ADMIN },
+	{
+		route: '/(app)/feed/[id=id]',
+		label: 'a community channel (banner), for a member partner',
+		path: feedChannel(/^Conseil des distributeurs/),
+		as: 'h.vasseur@vasseur-distribution.test'
+	},
+	{
+		route: '/(app)/feed/posts/[id=id]',
+		path: feedPermalink,
+		as: REP,
+		dialogs: [modal('the report dialog', /^(report|signaler)$/i)]
+	},
+	{
+		route: '/(app)/feed/posts/[id=id]',
+		label: 'own post with its dialogs',
+		path: async (page) => {
+			const channel = await feedChannel(/^Alpha(\s|$)/)(page);
+			const answer = await page.request.post('/api/feed/posts', {
+				data: { channelId: channel.split('/').pop(), body: 'Accessibility check' },
+				headers: { origin: new URL(page.url()).origin }
+			});
+			if (answer.status() !== 201) throw new Error(`POST /api/feed/posts: ${answer.status()}`);
+			return `/feed/posts/${((await answer.json()) as { id: string }).id}`;
+		},
+		as: PARTNER_ADMIN,
+		dialogs: feedPostDialogs
+	},
+	{
+		route: '/(app)/feed/channels/new',
+		path: '/feed/channels/new',
+		as: MANAGER,
+		dialogs: [
+			{
+				name: 'the community fields and errors',
+				open: async (page) => {
+					await page.getByRole('radio', { name: /^(community|communauté)/i }).check();
+					await submitEmpty(page, /^(create the channel|créer le canal)$/i);
+				}
+			}
+		]
+	},
+	{ route: '/(app)/feed/[id=id]/settings', path: feedSettings, as: MANAGER },
+	{ route: '/(app)/admin/reports', path: '/admin/reports', as: ADMIN }
+);

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { DEMO, expect, loginAs, test } from './support/fixtures.ts';
 
 // A partner person of Alpha must not reach anything of Beta's through any page, action, export or
@@ -79,7 +79,23 @@ test('a partner of Alpha reaches none of Beta’s records, by any id route, expo
 	);
 	const accountName =
 		(await admin.goto(betaOnlyAccounts[0]), await admin.locator('h1').innerText());
+	// The feed: Beta's partner channel and its posts' permalinks.
+	await admin.goto('/feed');
+	const betaChannel = await admin
+		.getByRole('navigation', { name: /^(channels|canaux)$/i })
+		.getByRole('link', { name: /^Beta(\s|$)/ })
+		.first()
+		.getAttribute('href');
+	expect(betaChannel, 'Beta has a feed channel').toMatch(/^\/feed\/[0-9a-f-]{36}$/);
+	// The posts of the channel's timeline only (the notifications menu links elsewhere).
+	expect((await admin.goto(betaChannel!))?.status()).toBe(200);
+	const betaPosts = (
+		await admin
+			.locator('main .timeline article.post')
+			.evaluateAll((posts) => posts.map((p) => p.id.replace('post-', '')))
+	).map((id) => `/feed/posts/${id}`);
 	await adminContext.close();
+	const betaFeed = await betaAnnouncementComment(browser);
 
 	const targets: Record<string, string[]> = {
 		'/partners/[id=id]': [`/partners/${betaId}`],
@@ -92,7 +108,10 @@ test('a partner of Alpha reaches none of Beta’s records, by any id route, expo
 		// An import belongs to the person who started it: a random id stands for another's.
 		'/imports/[id=id]': ['/imports/00000000-0000-4000-8000-000000000000'],
 		'/plans/[id=id]': betaPlans,
-		'/plans/[id=id]/settings': betaPlans.map((plan) => `${plan}/settings`)
+		'/plans/[id=id]/settings': betaPlans.map((plan) => `${plan}/settings`),
+		'/feed/[id=id]': [betaChannel!],
+		'/feed/[id=id]/settings': [`${betaChannel}/settings`],
+		'/feed/posts/[id=id]': betaPosts.slice(0, 3)
 	};
 	// Every id route of the app is covered by this test.
 	expect(Object.keys(targets).sort()).toEqual(idRoutes());
@@ -148,6 +167,43 @@ test('a partner of Alpha reaches none of Beta’s records, by any id route, expo
 			headers: { origin: new URL(page.url()).origin, accept: 'application/json' }
 		});
 		expect([403, 404], `${who} narrowing Beta's plan`).toContain(share.status());
+		// The feed's endpoints and actions: nothing of Beta's channel, no way to write into it.
+		const origin = new URL(page.url()).origin;
+		const betaChannelId = betaChannel!.split('/').pop()!;
+		const betaPostId = betaPosts[0].split('/').pop()!;
+		for (const api of [
+			`/api/feed/posts/${betaPostId}`,
+			`/api/feed/posts/${betaPostId}/comments`,
+			`/api/feed/timeline?channel=${betaChannelId}`,
+			`/api/feed/people?channel=${betaChannelId}&q=a`
+		]) {
+			const answer = await page.request.get(api);
+			expect([403, 404], `${who} reading ${api}`).toContain(answer.status());
+		}
+		const feedPost = await page.request.post('/api/feed/posts', {
+			data: { channelId: betaChannelId, body: 'peek' },
+			headers: { origin }
+		});
+		expect([403, 404], `${who} posting into Beta's channel`).toContain(feedPost.status());
+		for (const [action, form] of [
+			['react', { postId: betaPostId, emoji: '👍' }],
+			['comment', { postId: betaPostId, body: 'peek' }],
+			['membership', { channelId: betaChannelId, action: 'join' }]
+		] as const) {
+			const answer = await page.request.post(`/feed?/${action}`, {
+				form,
+				headers: { origin, accept: 'application/json' }
+			});
+			const status = answer.status() === 200 ? (await answer.json()).status : answer.status();
+			expect([403, 404], `${who} ${action} on Beta's channel`).toContain(status);
+		}
+		// Beta's comment on an announcement stays Beta's.
+		for (const url of ['/feed', betaFeed.permalink]) {
+			await page.goto(url);
+			await expect(page.locator('main'), `${who} on ${url}`).not.toContainText(betaFeed.marker);
+		}
+		const comments = await page.request.get(`/api${betaFeed.permalink}/comments`);
+		expect(await comments.text()).not.toContain(betaFeed.marker);
 		// Exports and search hold nothing of Beta's.
 		for (const kind of ['accounts', 'contacts', 'opportunities', 'registrations']) {
 			const csv = await (await page.request.get(`/export/${kind}`)).text();
@@ -170,4 +226,30 @@ async function alphaId(admin: Page): Promise<string> {
 	await admin.goto('/admin/organisations');
 	const href = await admin.getByRole('link', { name: 'Alpha', exact: true }).getAttribute('href');
 	return href!.split('/').pop()!;
+}
+
+/** A Beta person comments on an announcement; Alpha must never see it. */
+async function betaAnnouncementComment(
+	browser: Browser
+): Promise<{ marker: string; permalink: string }> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginAs(page, DEMO.partnerMember);
+	await page.goto('/feed');
+	const announcements = await page
+		.getByRole('navigation', { name: /^(channels|canaux)$/i })
+		.getByRole('link', { name: /^(Announcements|Annonces)(\s|$)/ })
+		.first()
+		.getAttribute('href');
+	await page.goto(announcements!);
+	const first = await page.locator('main .timeline article.post').first().getAttribute('id');
+	const permalink = `/feed/posts/${first!.replace('post-', '')}`;
+	const marker = `beta-only-${Date.now().toString(36)}`;
+	const answer = await page.request.post(`${announcements}?/comment`, {
+		form: { postId: permalink.split('/').pop()!, body: `Comment ${marker}` },
+		headers: { origin: new URL(page.url()).origin, accept: 'application/json' }
+	});
+	expect((await answer.json()).type, 'Beta comments on an announcement').toBe('success');
+	await context.close();
+	return { marker, permalink };
 }

@@ -11,7 +11,18 @@ import {
 	seedDemoWorkspace,
 	seedDemoWorkspaceIfEmpty
 } from '../../src/lib/server/seed/index.ts';
-import { isHostRole, STAGE_PROBABILITY, STAGES } from '../../src/lib/shared/enums.ts';
+import { isHostRole, REACTIONS, STAGE_PROBABILITY, STAGES } from '../../src/lib/shared/enums.ts';
+import { MENTION_TOKEN } from '../../src/lib/shared/feed.ts';
+import {
+	canContributeInChannel,
+	canMention,
+	canPostInChannel
+} from '../../src/lib/server/access/feed-policy.ts';
+import {
+	loadChannelFacts,
+	readableChannels,
+	visibleContributions
+} from '../../src/lib/server/feed/access.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';
 import { planViewer, resolvePlanAccess, visiblePlans } from '../../src/lib/server/plans/access.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
@@ -24,6 +35,8 @@ const config = loadConfig({ ORIGIN: 'http://relais.example' });
 const SEED_BUDGET_MS = 60_000;
 /** The demo plans cost less than the rest of the seed (a quarter to a third of it, measured). */
 const PLANS_SHARE = 0.5;
+/** The demo feed (a few hundred rows, ~0.2 s on an idle machine) is a small part of the seed. */
+const FEED_SHARE = 0.3;
 const { organisations, users } = tables;
 
 const REQUIRED = [
@@ -177,7 +190,14 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 		const notifications = await database.db.select().from(tables.notifications);
 		// plan_shared: the partner admins were told when their partner plan was shared with them.
 		expect(new Set(notifications.map((n) => n.kind))).toEqual(
-			new Set(['welcome', 'invitation_accepted', 'role_changed', 'plan_shared'])
+			new Set([
+				'welcome',
+				'invitation_accepted',
+				'role_changed',
+				'plan_shared',
+				'feed_mention',
+				'feed_reply'
+			])
 		);
 		expect(notifications.some((n) => n.readAt === null)).toBe(true);
 		expect(notifications.some((n) => n.readAt !== null)).toBe(true);
@@ -375,6 +395,7 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 			const total = performance.now() - started;
 			expect(total).toBeLessThan(SEED_BUDGET_MS);
 			expect(summary.plans.ms / total).toBeLessThan(PLANS_SHARE);
+			expect(summary.feed.ms / total).toBeLessThan(FEED_SHARE);
 		} finally {
 			await other.drop();
 		}
@@ -484,6 +505,259 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 			expect(partnerIds.has(c.authorId)).toBe(false);
 		}
 		expect(comments.some((c) => /@\[[^\]]+\]\([0-9a-f-]{36}\)/.test(c.body))).toBe(true);
+	});
+
+	// ── The partner feed ──────────────────────────────────────────────────────────────────────
+	const feedChannels = () => database.db.select().from(tables.feedChannels);
+	const feedPosts = () => database.db.select().from(tables.feedPosts);
+	const orgNamed = async (name: string) =>
+		(await database.db.select().from(organisations)).find((o) => o.name === name)!;
+
+	it('fills every kind of channel with posts, comments and reactions, and gives every partner its channel', async () => {
+		const channels = await feedChannels();
+		const posts = await feedPosts();
+		const partners = await partnerRows();
+		for (const p of partners) {
+			expect(
+				channels.filter((c) => c.kind === 'partner' && c.partnerId === p.id),
+				p.name
+			).toHaveLength(1);
+		}
+		expect(channels.filter((c) => c.kind === 'announcements')).toHaveLength(1);
+		expect(channels.filter((c) => c.kind === 'internal').length).toBeGreaterThanOrEqual(2);
+		expect(channels.filter((c) => c.kind === 'community')).toHaveLength(1);
+		const topLevel = (channelId: string) =>
+			posts.filter((p) => p.channelId === channelId && p.parentId === null && p.kind === 'message');
+		for (const c of channels) {
+			const mine = topLevel(c.id);
+			expect(mine.length, c.name).toBeGreaterThanOrEqual(3);
+			const newest = Math.max(
+				...posts
+					.filter((p) => p.channelId === c.id && !p.parentId)
+					.map((p) => p.createdAt.getTime())
+			);
+			expect(c.lastPostAt?.getTime(), c.name).toBe(newest);
+		}
+		const busiest = ['Alpha', 'Beta'].map((name) =>
+			topLevel(channels.find((c) => c.name === name && c.kind === 'partner')!.id)
+		);
+		for (const list of busiest) expect(list.length).toBeGreaterThanOrEqual(12);
+		// Two months of conversation, nothing in the future.
+		const times = posts.map((p) => p.createdAt.getTime());
+		expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
+		expect(Date.now() - Math.min(...times)).toBeGreaterThan(50 * 86_400_000);
+		for (const p of posts.filter((p) => p.parentId === null)) {
+			const comments = posts.filter((c) => c.parentId === p.id);
+			expect(p.commentCount, p.body).toBe(comments.length);
+			for (const c of comments) expect(c.channelId).toBe(p.channelId);
+		}
+		expect(posts.filter((p) => p.parentId !== null).length).toBeGreaterThan(60);
+		expect(posts.filter((p) => p.kind === 'message').every((p) => p.search !== null)).toBe(true);
+		expect(posts.some((p) => p.editedAt !== null)).toBe(true);
+		expect(posts.some((p) => /\*\*[^*]+\*\*/.test(p.body))).toBe(true);
+		expect(posts.some((p) => /^- /m.test(p.body))).toBe(true);
+		expect(posts.some((p) => /\]\(https:\/\//.test(p.body))).toBe(true);
+		const reactions = await database.db.select().from(tables.feedReactions);
+		expect(new Set(reactions.map((r) => r.emoji)).size).toBeGreaterThanOrEqual(4);
+		for (const r of reactions) expect(REACTIONS).toContain(r.emoji);
+	});
+
+	it('opens the community channel to two partners that are neither Alpha nor Beta, who never meet Alpha or Beta there', async () => {
+		const channels = await feedChannels();
+		const community = channels.find((c) => c.kind === 'community')!;
+		const members = await database.db
+			.select()
+			.from(tables.feedChannelOrganisations)
+			.where(eq(tables.feedChannelOrganisations.channelId, community.id));
+		const alpha = await orgNamed('Alpha');
+		const beta = await orgNamed('Beta');
+		expect(members).toHaveLength(2);
+		expect(members.map((m) => m.organisationId)).not.toContain(alpha.id);
+		expect(members.map((m) => m.organisationId)).not.toContain(beta.id);
+		const hostId = (await orgNamed('Nordis Équipements')).id;
+		const allowed = new Set([hostId, ...members.map((m) => m.organisationId)]);
+		const posts = (await feedPosts()).filter((p) => p.channelId === community.id);
+		for (const p of posts) expect(allowed.has(p.authorOrganisationId!), p.body).toBe(true);
+		const authors = new Set(posts.map((p) => p.authorOrganisationId));
+		for (const m of members) expect(authors.has(m.organisationId)).toBe(true);
+		// Alpha's and Beta's people cannot read it.
+		for (const email of ['partner.admin@alpha.test', 'partner@beta.test']) {
+			const readable = await database.db
+				.select({ id: tables.feedChannels.id })
+				.from(tables.feedChannels)
+				.where(readableChannels(await actorOf(email)));
+			expect(readable.map((c) => c.id)).not.toContain(community.id);
+		}
+	});
+
+	it('has comments by Alpha’s and by Beta’s people on announcements, each invisible to the other company', async () => {
+		const announcements = (await feedChannels()).find((c) => c.kind === 'announcements')!;
+		const alpha = await orgNamed('Alpha');
+		const beta = await orgNamed('Beta');
+		const comments = (await feedPosts()).filter(
+			(p) => p.channelId === announcements.id && p.parentId !== null
+		);
+		const byAlpha = comments.filter((c) => c.authorOrganisationId === alpha.id);
+		const byBeta = comments.filter((c) => c.authorOrganisationId === beta.id);
+		expect(byAlpha.length).toBeGreaterThanOrEqual(2);
+		expect(byBeta.length).toBeGreaterThanOrEqual(2);
+		const seenBy = async (email: string) =>
+			(
+				await database.db
+					.select({ id: tables.feedPosts.id })
+					.from(tables.feedPosts)
+					.where(visibleContributions(await actorOf(email)))
+			).map((p) => p.id);
+		const betaSees = await seenBy('partner@beta.test');
+		const alphaSees = await seenBy('partner.admin@alpha.test');
+		for (const c of byAlpha) {
+			expect(betaSees).not.toContain(c.id);
+			expect(alphaSees).toContain(c.id);
+		}
+		for (const c of byBeta) {
+			expect(alphaSees).not.toContain(c.id);
+			expect(betaSees).toContain(c.id);
+		}
+		const pinned = (await feedPosts()).filter((p) => p.pinnedAt !== null);
+		expect(pinned.map((p) => p.channelId)).toEqual([announcements.id]);
+		expect(
+			(await feedPosts())
+				.filter(
+					(p) =>
+						p.channelId === announcements.id &&
+						p.parentId === null &&
+						p.authorOrganisationId !== null
+				)
+				.every((p) => p.authorOrganisationId === pinned[0].authorOrganisationId)
+		).toBe(true);
+	});
+
+	it('posts the partners’ activities in the channel of the right partner', async () => {
+		const channels = await feedChannels();
+		const posts = (await feedPosts()).filter((p) => p.kind === 'activity');
+		const log = await database.db.select().from(tables.activities);
+		const verbs = new Set<string>();
+		for (const post of posts) {
+			const activity = log.find((a) => a.id === post.activityId);
+			expect(activity).toBeDefined();
+			const channel = channels.find((c) => c.id === post.channelId)!;
+			expect(channel.kind).toBe('partner');
+			expect(channel.partnerId).toBe(activity!.organisationId);
+			expect(post.authorOrganisationId).toBeNull();
+			expect(post.createdAt.getTime()).toBe(activity!.createdAt.getTime());
+			verbs.add(activity!.verb);
+		}
+		expect(verbs).toEqual(
+			new Set([
+				'registration_submitted',
+				'registration_approved',
+				'deal_won',
+				'plan.published',
+				'plan.reviewed'
+			])
+		);
+		// The seed's activity log speaks the commands' verbs.
+		const logged = new Set(log.map((a) => a.verb));
+		for (const old of ['opportunity.won', 'registration.submitted', 'registration.approved']) {
+			expect(logged.has(old), old).toBe(false);
+		}
+		expect(logged.has('registration_rejected')).toBe(true);
+	});
+
+	it('lets nobody write before they joined, and mentions only people the feed rules allow', async () => {
+		const everyone = await database.db
+			.select({
+				id: users.id,
+				createdAt: users.createdAt,
+				role: users.role,
+				active: users.active,
+				organisationId: users.organisationId,
+				organisationKind: organisations.kind
+			})
+			.from(users)
+			.innerJoin(organisations, eq(users.organisationId, organisations.id));
+		const person = new Map(everyone.map((p) => [p.id, p]));
+		const channels = await feedChannels();
+		const posts = await feedPosts();
+		const mentions = await database.db.select().from(tables.feedMentions);
+		expect(mentions.length).toBeGreaterThanOrEqual(5);
+		for (const p of posts.filter((p) => p.kind === 'message')) {
+			const author = person.get(p.authorId!)!;
+			expect(p.createdAt.getTime(), p.body).toBeGreaterThan(author.createdAt.getTime());
+			expect(p.authorOrganisationId).toBe(author.organisationId);
+			const channel = channels.find((c) => c.id === p.channelId)!;
+			expect(p.createdAt.getTime(), p.body).toBeGreaterThanOrEqual(channel.createdAt.getTime());
+			const facts = await loadChannelFacts(database.db, channel.id);
+			const actor = { ...author, organisationKind: author.organisationKind };
+			expect(canContributeInChannel(actor, facts!), p.body).toBe(true);
+			if (p.parentId === null) expect(canPostInChannel(actor, facts!), p.body).toBe(true);
+			const item = {
+				authorId: author.id,
+				authorOrganisationId: author.organisationId,
+				authorIsHost: author.organisationKind === 'host'
+			};
+			const named = [...p.body.matchAll(MENTION_TOKEN)].map((m) => m[1]);
+			expect(
+				mentions
+					.filter((m) => m.postId === p.id)
+					.map((m) => m.userId)
+					.sort()
+			).toEqual([...new Set(named)].sort());
+			for (const id of named) {
+				const target = person.get(id)!;
+				expect(canMention(actor, facts!, item, target), p.body).toBe(true);
+			}
+		}
+		const reactions = await database.db.select().from(tables.feedReactions);
+		for (const r of reactions) {
+			const post = posts.find((p) => p.id === r.postId)!;
+			const reactor = person.get(r.userId)!;
+			expect(r.organisationId).toBe(reactor.organisationId);
+			expect(r.createdAt.getTime()).toBeGreaterThan(reactor.createdAt.getTime());
+			const facts = await loadChannelFacts(database.db, post.channelId);
+			expect(canContributeInChannel(reactor, facts!)).toBe(true);
+		}
+		const reports = await database.db.select().from(tables.feedReports);
+		expect(reports.filter((r) => r.status === 'open')).toHaveLength(1);
+	});
+
+	it('shows the demo logins unread posts in some of their channels, and tells them of mentions and replies', async () => {
+		const logins = [
+			'rep@relais.test',
+			'manager@relais.test',
+			'partner.admin@alpha.test',
+			'marie.petit@alpha.test',
+			'partner@beta.test'
+		];
+		const notices = await database.db.select().from(tables.notifications);
+		for (const email of logins) {
+			const actor = await actorOf(email);
+			const { feedMemberships: m, feedPosts: p } = tables;
+			const rows = await database.db
+				.select({ channel: m.channelId, unread: sql<number>`count(${p.id})::int` })
+				.from(m)
+				.innerJoin(p, eq(p.channelId, m.channelId))
+				.where(
+					and(
+						eq(m.userId, actor.id),
+						eq(m.state, 'joined'),
+						isNull(p.parentId),
+						sql`${p.createdAt} > ${m.lastReadAt}`,
+						sql`${p.authorId} is distinct from ${actor.id}`,
+						visibleContributions(actor)
+					)
+				)
+				.groupBy(m.channelId);
+			expect(rows.filter((r) => r.unread > 0).length, email).toBeGreaterThanOrEqual(1);
+			const mine = notices.filter((n) => n.userId === actor.id && n.kind.startsWith('feed_'));
+			if (email !== 'manager@relais.test') expect(mine.length, email).toBeGreaterThanOrEqual(1);
+			for (const n of mine) {
+				expect(n.link).toMatch(/^\/feed\/posts\/[0-9a-f-]{36}(#comment-[0-9a-f-]{36})?$/);
+				expect(typeof n.data.snippet).toBe('string');
+				expect((n.data.snippet as string).length).toBeLessThanOrEqual(80);
+			}
+		}
+		expect(notices.some((n) => n.kind === 'feed_mention' && n.readAt === null)).toBe(true);
 	});
 
 	it('seeds only once when two processes start together', async () => {

@@ -6,6 +6,8 @@ import { startJobRunner, type JobRunner } from './jobs/index.ts';
 import { startLiveBus, type LiveBus } from './live/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { mailJobHandlers } from './mail/index.ts';
+import { feedJobHandlers, scheduleFeedJobs } from './feed/digest.ts';
+import { fileJobHandlers, scheduleFileJobs } from './feed/files.ts';
 import { planJobHandlers, schedulePlanJobs } from './plans/reminders.ts';
 import { seedDemoWorkspaceIfEmpty } from './seed/index.ts';
 
@@ -76,7 +78,9 @@ export async function createRuntime(
 						...mailJobHandlers(config, log),
 						...dealJobHandlers(config),
 						...importJobHandlers(),
-						...planJobHandlers(config)
+						...planJobHandlers(config),
+						...feedJobHandlers(config),
+						...fileJobHandlers(config)
 					},
 					// Wake on NOTIFY when a job is enqueued instead of waiting for the next poll.
 					listen: (channel, onPayload) => database.listen(channel, onPayload)
@@ -85,6 +89,8 @@ export async function createRuntime(
 		if (jobs) {
 			await scheduleDealJobs(database.db);
 			await schedulePlanJobs(database.db);
+			await scheduleFeedJobs(database.db);
+			await scheduleFileJobs(database.db);
 		}
 		let stopped: Promise<void> | undefined;
 		return {

@@ -128,6 +128,27 @@ export type FeedPostEvent = { channelId: string; postId: string; authorId: strin
 export type FeedCommentEvent = { channelId: string; postId: string; commentId: string };
 export type FeedReactionEvent = { channelId: string; postId: string };
 export type FeedPostChangedEvent = { channelId: string; postId: string };
+export type FeedReadEvent = { channelId: string };
+
+/** A report in the admins' moderation queue. */
+export type ReportItem = {
+	id: string;
+	postId: string;
+	/** The post the item belongs to (the item itself when it is a top-level post). */
+	href: string;
+	isComment: boolean;
+	channel: { id: string; name: string; kind: ChannelKind };
+	author: PersonLabel | null;
+	reporter: PersonLabel;
+	reason: string;
+	/** The first characters of the reported text (empty once removed). */
+	excerpt: string;
+	status: 'open' | 'dismissed' | 'hidden' | 'removed';
+	hidden: boolean;
+	removed: boolean;
+	createdAt: string;
+	resolvedAt: string | null;
+};
 
 // ── Inputs (forms and JSON bodies) ──────────────────────────────────────────────────────────────
 

@@ -1,3 +1,10 @@
+import type {
+	FeedCommentEvent,
+	FeedPostChangedEvent,
+	FeedPostEvent,
+	FeedReactionEvent,
+	FeedReadEvent
+} from './feed.ts';
 import type { NotificationCreatedEvent, NotificationReadEvent } from './notifications.ts';
 
 // The events the live stream carries to the browser, by type. The server strips the audience.
@@ -40,6 +47,16 @@ export type LiveEventMap = {
 	'plan.changed': { id: string };
 	/** Who is editing a plan on one collaboration process (plans/presence.ts). */
 	'plan.presence': { planId: string; processId: string; users: { id: string; name: string }[] };
+	/** A new top-level post (message or activity) in a channel: the "N new posts" bar counts it. */
+	'feed.post.created': FeedPostEvent;
+	/** A new comment on a post (the audience is the comment's, not the post's). */
+	'feed.comment.created': FeedCommentEvent;
+	/** Someone reacted or took a reaction back (audience from the reactor's company). */
+	'feed.reaction.changed': FeedReactionEvent;
+	/** A post or comment was edited, deleted, pinned, hidden or removed: refetch the post. */
+	'feed.post.changed': FeedPostChangedEvent;
+	/** The person read a channel in another tab: its unread count is now 0. */
+	'feed.read': FeedReadEvent;
 	/** Sent once before the server ends a stream whose session is gone; the client stops there. */
 	'session.ended': Record<string, never>;
 };

@@ -5,14 +5,20 @@ import { z } from 'zod';
 
 /**
  * Kinds with a message of their own (messages/notifications), and the data each one reads:
- * welcome { organisationName }, invitation_accepted { name }, role_changed { role }, test {}.
+ * welcome { organisationName }, invitation_accepted { name }, role_changed { role }, test {};
+ * the feed's feed_mention, feed_reply, feed_reaction { actorName, channelName, snippet, emoji? }
+ * and deal_won { actorName, channelName, name, accountName }.
  * Any other kind renders with a generic text.
  */
 export const NOTIFICATION_KINDS = [
 	'welcome',
 	'invitation_accepted',
 	'role_changed',
-	'test'
+	'test',
+	'feed_mention',
+	'feed_reply',
+	'feed_reaction',
+	'deal_won'
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -3,6 +3,7 @@ import {
 	canManagePeopleOf,
 	canViewAuditLog,
 	canViewOutbox,
+	canModerateFeed,
 	canImport,
 	canViewPartnerDirectory,
 	requireUser
@@ -30,7 +31,8 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 				users: canManageOrganisations(user),
 				organisations: canManageOrganisations(user),
 				audit: canViewAuditLog(user),
-				outbox: canViewOutbox(user)
+				outbox: canViewOutbox(user),
+				reports: canModerateFeed(user)
 			},
 			company: user.organisationKind === 'partner' && canManagePeopleOf(user, ownOrganisation)
 		},

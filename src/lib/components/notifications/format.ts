@@ -66,6 +66,29 @@ export function notificationText(item: Pick<NotificationItem, 'kind' | 'data'>):
 			return m.notifications_kind_plan_mention({ name: text(data.name), plan: text(data.plan) });
 		case 'plan_reply':
 			return m.notifications_kind_plan_reply({ name: text(data.name), plan: text(data.plan) });
+		case 'feed_mention':
+			return m.notifications_kind_feed_mention({
+				actorName: text(data.actorName),
+				channelName: text(data.channelName),
+				snippet: text(data.snippet)
+			});
+		case 'feed_reply':
+			return m.notifications_kind_feed_reply({
+				actorName: text(data.actorName),
+				channelName: text(data.channelName),
+				snippet: text(data.snippet)
+			});
+		case 'feed_reaction':
+			return m.notifications_kind_feed_reaction({
+				actorName: text(data.actorName),
+				channelName: text(data.channelName),
+				emoji: text(data.emoji)
+			});
+		case 'deal_won':
+			return m.notifications_kind_deal_won({
+				name: text(data.name),
+				accountName: text(data.accountName)
+			});
 		case 'test':
 			return m.notifications_kind_test();
 		default:

@@ -201,3 +201,23 @@ export function canReadAttachment(
 	if (!attachment.attached) return attachment.uploaderId === actor.id;
 	return visiblePost;
 }
+
+/**
+ * Whether a reader sees a person's name inside a channel (authors are shown with their
+ * contribution; this is for mentions). Host people speak in every channel a partner reads; a
+ * community's member companies see each other; otherwise `canViewUser` decides.
+ */
+export function canSeePersonInChannel(
+	actor: Actor,
+	channel: ChannelFacts,
+	target: UserRef
+): boolean {
+	if (!canReadChannel(actor, channel)) return false;
+	if (canViewUser(actor, target)) return true;
+	if (target.organisationKind === 'host') return true;
+	return (
+		channel.kind === 'community' &&
+		channel.organisationIds.includes(actor.organisationId) &&
+		channel.organisationIds.includes(target.organisationId)
+	);
+}

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { activities } from '../db/schema.ts';
+import { bridgeActivity } from '../feed/bridge.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import type { ActivityCreatedEvent } from '../../shared/live.ts';
 
@@ -20,7 +21,8 @@ const MAX_LIVE_DATA = 2000;
 
 /**
  * Records an event people care about and announces it live, both in the caller's transaction:
- * if the change rolls back, neither the activity nor the event exists.
+ * if the change rolls back, neither the activity nor the event exists. Verbs the partner feed
+ * shows also become an activity post in the partner's channel, in the same transaction.
  */
 export async function recordActivity(db: Db, input: ActivityInput): Promise<ActivityCreatedEvent> {
 	return db.transaction(async (tx) => {
@@ -36,6 +38,8 @@ export async function recordActivity(db: Db, input: ActivityInput): Promise<Acti
 				data
 			})
 			.returning();
+		// The partner feed shows some of these in the partner's channel (feed/bridge.ts).
+		await bridgeActivity(tx, row);
 		const event: ActivityCreatedEvent = {
 			id: row.id,
 			actorId: row.actorId,

@@ -811,12 +811,14 @@ export const feedPosts = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [
-		// Timelines: newest first, keyset on (created_at, id); top-level posts only.
+		// Timelines: newest first, keyset on (created_at, id); top-level posts only. Ascending on
+		// purpose: scanned backwards it gives `order by created_at desc, id desc` (DESC NULLS FIRST);
+		// drizzle's .desc() writes DESC NULLS LAST, which that order cannot use (a sort of every post).
 		index('feed_posts_timeline_idx')
-			.on(t.createdAt.desc(), t.id.desc())
+			.on(t.createdAt, t.id)
 			.where(sql`${t.parentId} is null`),
 		index('feed_posts_channel_idx')
-			.on(t.channelId, t.createdAt.desc(), t.id.desc())
+			.on(t.channelId, t.createdAt, t.id)
 			.where(sql`${t.parentId} is null`),
 		index('feed_posts_parent_idx').on(t.parentId, t.createdAt),
 		index('feed_posts_author_idx').on(t.authorId),

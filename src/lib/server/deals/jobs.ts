@@ -1,9 +1,9 @@
-import { and, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
-import { dealRegistrations, jobs, opportunities } from '../db/schema.ts';
-import { enqueueJob, type JobHandlers } from '../jobs/index.ts';
+import { dealRegistrations, opportunities } from '../db/schema.ts';
+import { enqueueNextRun, scheduleRecurringJob, type JobHandlers } from '../jobs/index.ts';
 import { notify } from '../notifications/index.ts';
 import { partnerRecipients } from './commands.ts';
 
@@ -105,27 +105,9 @@ async function expireOne(
 	});
 }
 
-/** Whether a deals.expire job (other than `exceptId`) is waiting or running. */
-async function expiryScheduled(db: Db, exceptId?: number): Promise<boolean> {
-	const [row] = await db
-		.select({ id: jobs.id })
-		.from(jobs)
-		.where(
-			and(
-				eq(jobs.kind, DEALS_EXPIRE_JOB),
-				isNull(jobs.doneAt),
-				isNull(jobs.failedAt),
-				lt(jobs.attempts, jobs.maxAttempts),
-				exceptId === undefined ? undefined : ne(jobs.id, exceptId)
-			)
-		)
-		.limit(1);
-	return Boolean(row);
-}
-
 /** At start: enqueues the first expiry run unless one is already waiting. */
 export async function scheduleDealJobs(db: Db): Promise<void> {
-	if (!(await expiryScheduled(db))) await enqueueJob(db, DEALS_EXPIRE_JOB);
+	await scheduleRecurringJob(db, DEALS_EXPIRE_JOB);
 }
 
 /** The handlers of the deal jobs; the expiry job enqueues its next run itself. */
@@ -133,16 +115,7 @@ export function dealJobHandlers(config: { registrationDays: number }): JobHandle
 	return {
 		[DEALS_EXPIRE_JOB]: async (_payload, ctx) => {
 			await expireRegistrations(ctx.db, { protectionDays: config.registrationDays });
-			if (!(await expiryScheduled(ctx.db, ctx.jobId))) {
-				await enqueueJob(
-					ctx.db,
-					DEALS_EXPIRE_JOB,
-					{},
-					{
-						runAt: new Date(Date.now() + EXPIRE_INTERVAL_MS)
-					}
-				);
-			}
+			await enqueueNextRun(ctx.db, DEALS_EXPIRE_JOB, ctx.jobId, EXPIRE_INTERVAL_MS);
 		}
 	};
 }

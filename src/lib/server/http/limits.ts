@@ -64,9 +64,18 @@ export function assertBodySize(request: { headers: Headers }, limitBytes: number
 	}
 }
 
+/**
+ * A feed attachment upload: one file of at most BODY_LIMITS.upload (ATTACHMENT_MAX_BYTES) plus
+ * the multipart envelope. POST /api/feed/files refuses larger declared bodies itself, before
+ * reading them, with the feed's coded JSON refusal (ATTACHMENT_TOO_LARGE); the hook only stops
+ * bodies beyond what any route accepts.
+ */
+export const ATTACHMENT_BODY_LIMIT = BODY_LIMITS.upload + 256 * 1024;
+
 /** Per-route limits above the default, by SvelteKit route id (uploads and imports add theirs). */
 export const ROUTE_BODY_LIMITS: Record<string, number> = {
-	'/(app)/imports/new': BODY_LIMITS.import
+	'/(app)/imports/new': BODY_LIMITS.import,
+	'/api/feed/files': BODY_LIMITS.import
 };
 
 function escapeHtml(text: string): string {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisations } from '../db/schema.ts';
+import { ensurePartnerChannel } from '../feed/channels.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import type { Tier } from '../../shared/enums.ts';
 import { defined } from './accounts.ts';
@@ -95,6 +96,8 @@ export async function applyPartners(
 					updatedAt: sql`now()`
 				})
 				.where(and(eq(organisations.id, match.id), eq(organisations.kind, 'partner')));
+			// A partner's feed channel carries its name.
+			await ensurePartnerChannel(tx, { id: match.id, name: values.name });
 			outcomes.push({ line, outcome: 'updated', errors: [] });
 			continue;
 		}
@@ -116,6 +119,7 @@ export async function applyPartners(
 				externalId: values.externalId
 			})
 			.returning({ id: organisations.id });
+		await ensurePartnerChannel(tx, { id: created.id, name: values.name });
 		context.partners.set(values.name.toLowerCase(), created.id);
 		outcomes.push({ line, outcome: 'created', errors: [] });
 	}

@@ -19,3 +19,4 @@ export {
 	type JobRunner,
 	type JobRunnerOptions
 } from './runner.ts';
+export { enqueueNextRun, jobWaiting, scheduleRecurringJob } from './recurring.ts';

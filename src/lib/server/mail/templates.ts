@@ -120,3 +120,93 @@ export function passwordResetEmail(input: PasswordResetEmailInput): EmailContent
 		].join('\n')
 	};
 }
+
+export type FeedDigestEmailInput = {
+	locale: Locale;
+	name: string;
+	/** Unread feed notifications since the last digest (newest first). */
+	notifications: {
+		kind: string;
+		actorName: string;
+		channelName: string;
+		snippet?: string;
+		emoji?: string;
+		name?: string;
+	}[];
+	/** New posts per joined channel since the last digest. */
+	channels: { name: string; count: number }[];
+	/** Absolute link to the feed. */
+	link: string;
+	/** Absolute link to the notification preferences. */
+	preferencesLink: string;
+};
+
+function digestLine(locale: Locale, n: FeedDigestEmailInput['notifications'][number]): string {
+	const tail = n.snippet ? ` — ${n.snippet}` : '';
+	if (locale === 'fr') {
+		switch (n.kind) {
+			case 'feed_mention':
+				return `${n.actorName} vous a mentionné dans ${n.channelName}${tail}`;
+			case 'feed_reply':
+				return `${n.actorName} a commenté votre publication dans ${n.channelName}${tail}`;
+			case 'feed_reaction':
+				return `${n.actorName} a réagi ${n.emoji ?? ''} à votre publication dans ${n.channelName}`;
+			case 'deal_won':
+				return `Affaire gagnée : ${n.name ?? ''} (${n.channelName})`;
+			default:
+				return `${n.actorName} — ${n.channelName}${tail}`;
+		}
+	}
+	switch (n.kind) {
+		case 'feed_mention':
+			return `${n.actorName} mentioned you in ${n.channelName}${tail}`;
+		case 'feed_reply':
+			return `${n.actorName} commented on your post in ${n.channelName}${tail}`;
+		case 'feed_reaction':
+			return `${n.actorName} reacted ${n.emoji ?? ''} to your post in ${n.channelName}`;
+		case 'deal_won':
+			return `Deal won: ${n.name ?? ''} (${n.channelName})`;
+		default:
+			return `${n.actorName} — ${n.channelName}${tail}`;
+	}
+}
+
+/** The daily feed digest: unread feed notifications and new posts per channel. */
+export function feedDigestEmail(input: FeedDigestEmailInput): EmailContent {
+	const link = absolute(input.link);
+	const preferences = absolute(input.preferencesLink);
+	const fr = input.locale === 'fr';
+	const lines = [fr ? `Bonjour ${input.name},` : `Hello ${input.name},`, ''];
+	if (input.notifications.length > 0) {
+		lines.push(fr ? 'Pour vous :' : 'For you:');
+		for (const n of input.notifications) lines.push(`- ${digestLine(input.locale, n)}`);
+		lines.push('');
+	}
+	if (input.channels.length > 0) {
+		lines.push(fr ? 'Nouvelles publications :' : 'New posts:');
+		for (const c of input.channels) {
+			lines.push(
+				fr
+					? `- ${c.name} : ${c.count} ${c.count > 1 ? 'nouvelles publications' : 'nouvelle publication'}`
+					: `- ${c.name}: ${c.count} new ${c.count > 1 ? 'posts' : 'post'}`
+			);
+		}
+		lines.push('');
+	}
+	lines.push(fr ? 'Ouvrir le fil :' : 'Open the feed:', link, '');
+	lines.push(
+		fr
+			? 'Vous recevez ce résumé une fois par jour. Pour l’arrêter :'
+			: 'You get this digest once a day. To stop it:',
+		preferences,
+		'',
+		'— Relais'
+	);
+	const total = input.notifications.length + input.channels.reduce((s, c) => s + c.count, 0);
+	return {
+		subject: fr
+			? `Votre résumé Relais : ${total} nouveauté${total > 1 ? 's' : ''}`
+			: `Your Relais digest: ${total} new item${total > 1 ? 's' : ''}`,
+		text: lines.join('\n')
+	};
+}

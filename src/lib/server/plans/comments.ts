@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { organisations, planComments, plans, users } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import { notify } from '../notifications/commands.ts';
+import { activeActors } from '../workspace/actors.ts';
 import type { PlanDocument } from '../../shared/enums.ts';
 import {
 	keepMentions,
@@ -42,33 +43,10 @@ export async function peopleWhoMayOpen(
 	document: PlanDocument,
 	userIds: string[]
 ): Promise<string[]> {
-	const ids = [...new Set(userIds)];
-	if (ids.length === 0) return [];
-	const rows = await db
-		.select({
-			id: users.id,
-			role: users.role,
-			organisationId: users.organisationId,
-			organisationKind: organisations.kind,
-			active: users.active
-		})
-		.from(users)
-		.innerJoin(organisations, eq(organisations.id, users.organisationId))
-		.where(inArray(users.id, ids));
 	const allowed: string[] = [];
-	for (const row of rows) {
-		if (!row.active) continue;
-		const resolved = await resolvePlanAccess(
-			db,
-			{
-				id: row.id,
-				role: row.role,
-				organisationId: row.organisationId,
-				organisationKind: row.organisationKind
-			},
-			planId
-		);
-		if (resolved && mayOpenDocument(resolved, document)) allowed.push(row.id);
+	for (const person of await activeActors(db, userIds)) {
+		const resolved = await resolvePlanAccess(db, person, planId);
+		if (resolved && mayOpenDocument(resolved, document)) allowed.push(person.id);
 	}
 	return allowed;
 }

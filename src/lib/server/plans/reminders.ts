@@ -1,8 +1,8 @@
-import { and, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { jobs, notifications, plans, users } from '../db/schema.ts';
-import { enqueueJob, type JobHandlers } from '../jobs/index.ts';
+import { notifications, plans, users } from '../db/schema.ts';
+import { enqueueNextRun, scheduleRecurringJob, type JobHandlers } from '../jobs/index.ts';
 import { queueEmail, type MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
 import type { Locale } from '../../shared/enums.ts';
@@ -174,27 +174,9 @@ export function reviewReminderEmail(input: {
 	};
 }
 
-/** Whether a reminder run (other than `exceptId`) is waiting or running. */
-async function reminderScheduled(db: Db, exceptId?: number): Promise<boolean> {
-	const [row] = await db
-		.select({ id: jobs.id })
-		.from(jobs)
-		.where(
-			and(
-				eq(jobs.kind, PLANS_REMIND_JOB),
-				isNull(jobs.doneAt),
-				isNull(jobs.failedAt),
-				lt(jobs.attempts, jobs.maxAttempts),
-				exceptId === undefined ? undefined : ne(jobs.id, exceptId)
-			)
-		)
-		.limit(1);
-	return Boolean(row);
-}
-
 /** At start: enqueues the first reminder run unless one is already waiting. */
 export async function schedulePlanJobs(db: Db): Promise<void> {
-	if (!(await reminderScheduled(db))) await enqueueJob(db, PLANS_REMIND_JOB);
+	await scheduleRecurringJob(db, PLANS_REMIND_JOB);
 }
 
 /** The app's absolute origin for e-mail links (ORIGIN, else the address it listens on). */
@@ -213,14 +195,7 @@ export function planJobHandlers(config: Config): JobHandlers {
 				origin: appOrigin(config)
 			});
 			if (result.sent > 0) ctx.log.info(result, 'plan review reminders sent');
-			if (!(await reminderScheduled(ctx.db, ctx.jobId))) {
-				await enqueueJob(
-					ctx.db,
-					PLANS_REMIND_JOB,
-					{},
-					{ runAt: new Date(Date.now() + REMINDER_INTERVAL_MS) }
-				);
-			}
+			await enqueueNextRun(ctx.db, PLANS_REMIND_JOB, ctx.jobId, REMINDER_INTERVAL_MS);
 		}
 	};
 }

@@ -6,6 +6,7 @@ import { runPrepared, Shape } from '../db/prepared.ts';
 import { accounts, contacts, opportunities, organisations } from '../db/schema.ts';
 import { visibleAccounts, visibleContacts, visibleOpportunities } from '../crm/scope.ts';
 import { foldText } from '../../shared/normalise.ts';
+import { postsProvider } from '../feed/search.ts';
 import { plansProvider } from '../plans/search.ts';
 
 export type SearchHit = {
@@ -291,7 +292,8 @@ export const SEARCH_PROVIDERS: readonly SearchProvider[] = [
 	accountsProvider,
 	contactsProvider,
 	opportunitiesProvider,
-	plansProvider
+	plansProvider,
+	postsProvider
 ];
 
 export const foldWords = (text: string) =>

@@ -247,41 +247,37 @@ export async function insertDemoCrm(tx: Db, ctx: Context): Promise<CrmSeedSummar
 		})
 	);
 
-	// The partner's feed: its won deals and its registrations (submitted, then the decision).
+	// The partner's feed: its won deals and its registrations (submitted, then the decision), with
+	// the verbs, object types and labels the deal and opportunity commands record.
 	const feed = [
 		...DEMO_OPPORTUNITIES.filter((o) => o.stage === 'won').map((o) => ({
 			actorId: user(o.owner),
 			organisationId: o.partner ? org(o.partner) : null,
-			verb: 'opportunity.won',
+			verb: 'deal_won',
 			objectType: 'opportunity',
 			objectId: lookup(oppIds, o.key, 'opportunity'),
 			data: {
 				name: o.name,
 				accountName: account(o.account).name,
-				amountCents: cents(o.amountEuros),
-				organisationName: o.partner ? orgName.get(o.partner) : null
+				amountCents: cents(o.amountEuros)
 			},
 			createdAt: closedAt(o) ?? now
 		})),
 		...DEMO_REGISTRATIONS.flatMap((r, i) => {
 			const base = {
 				organisationId: org(r.partner),
-				objectType: 'registration',
+				objectType: 'deal_registration',
 				objectId: lookup(regIds, r.key, 'registration'),
-				data: {
-					accountName: r.accountName,
-					amountCents: cents(r.amountEuros),
-					organisationName: orgName.get(r.partner)
-				}
+				data: { account: r.accountName, partner: orgName.get(r.partner) }
 			};
 			const submitted = {
 				...base,
 				actorId: user(r.submittedBy),
-				verb: 'registration.submitted',
+				verb: 'registration_submitted',
 				createdAt: ago(r.daysAgo, i)
 			};
 			if (r.reviewer === null || r.reviewedDaysAgo === null) return [submitted];
-			const decision = r.status === 'rejected' ? 'registration.rejected' : 'registration.approved';
+			const decision = r.status === 'rejected' ? 'registration_rejected' : 'registration_approved';
 			return [
 				submitted,
 				{ ...base, actorId: user(r.reviewer), verb: decision, createdAt: ago(r.reviewedDaysAgo, i) }

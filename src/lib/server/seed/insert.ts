@@ -26,6 +26,7 @@ import {
 	HOST
 } from './demo.ts';
 import { insertDemoCrm, type CrmSeedSummary } from './insert-crm.ts';
+import { insertDemoFeed, type FeedSeedSummary } from './insert-feed.ts';
 import { insertDemoPlans, type PlanSeedSummary } from './insert-plans.ts';
 import { invitationMail, welcomeMail } from './mail.ts';
 
@@ -39,6 +40,7 @@ export type SeedSummary = {
 	emails: number;
 	crm: CrmSeedSummary;
 	plans: PlanSeedSummary;
+	feed: FeedSeedSummary;
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -241,6 +243,7 @@ export async function insertDemoWorkspace(
 
 	const crm = await insertDemoCrm(tx, { ago, now, orgIds, userIds, regionIds, orgName });
 	const plans = await insertDemoPlans(tx, { ago, now, orgIds, userIds });
+	const feed = await insertDemoFeed(tx, { ago, now, orgIds, userIds });
 
 	return {
 		organisations: orgRows.length,
@@ -251,7 +254,8 @@ export async function insertDemoWorkspace(
 		auditEntries: audit.length,
 		emails: emails.length,
 		crm,
-		plans
+		plans,
+		feed
 	};
 }
 

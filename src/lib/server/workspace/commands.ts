@@ -18,6 +18,7 @@ import {
 	type Actor,
 	type UserRef
 } from '../access/policy.ts';
+import { ensurePartnerChannel } from '../feed/channels.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { inviteUser } from '../auth/invitations.ts';
@@ -474,6 +475,8 @@ export async function createPartnerOrganisation(
 				.insert(organisations)
 				.values({ name, kind: 'partner', tier: input.tier, regionId, status: 'active' })
 				.returning({ id: organisations.id });
+			// Every partner has its feed channel from the start.
+			await ensurePartnerChannel(tx, { id: org.id, name });
 			await recordAudit(tx, {
 				actorId: actor.id,
 				organisationId: org.id,
@@ -569,6 +572,8 @@ export async function changeOrganisation(
 		.update(organisations)
 		.set({ ...next, updatedAt: new Date() })
 		.where(eq(organisations.id, org.id));
+	// A partner's feed channel carries its name.
+	if (changes.name && !host) await ensurePartnerChannel(tx, { id: org.id, name: next.name });
 	await recordAudit(tx, {
 		actorId: actor.id,
 		organisationId: org.id,

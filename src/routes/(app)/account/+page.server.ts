@@ -4,6 +4,7 @@ import { requireUser } from '$lib/server/access';
 import { AuthError, AUTH_ERROR_MESSAGES, changePassword } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { tables } from '$lib/server/db';
+import { getFeedPreferences, setFeedPreferences } from '$lib/server/feed';
 import { formMessage, parseForm } from '$lib/server/http/forms';
 import { changePasswordSchema } from '$lib/shared/schemas/auth';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,10 +15,19 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		.select({ n: count() })
 		.from(tables.sessions)
 		.where(eq(tables.sessions.userId, user.id));
-	return { sessionCount: row?.n ?? 1 };
+	const feed = await getFeedPreferences(locals.runtime.db, user.id);
+	return { sessionCount: row?.n ?? 1, feed };
 };
 
 export const actions: Actions = {
+	/** The daily e-mail digest of the feed (a checkbox: absent = off). */
+	digest: async (event) => {
+		const user = requireUser(event.locals);
+		const formData = await event.request.formData();
+		const dailyDigest = formData.get('dailyDigest') === 'on';
+		await setFeedPreferences(event.locals.runtime.db, user.id, { dailyDigest });
+		return { digestSaved: true };
+	},
 	password: async (event) => {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();

@@ -1,0 +1,149 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Actor, UserRef } from '../access/policy.ts';
+import type { Db } from '../db/client.ts';
+import { managerRegions, organisations, users } from '../db/schema.ts';
+import type { OrganisationKind, Role } from '../../shared/enums.ts';
+import { MENTION_TOKEN, REFERENCE_TOKEN, type ReferenceKind } from '../../shared/feed.ts';
+import { plainText as markdownPlainText } from '../../shared/markdown.ts';
+import { FeedError } from './errors.ts';
+
+// What the feed's commands and queries share: input parsing into FeedError codes, the tokens of a
+// body, plain text for search and snippets, and the people a body names.
+
+/** A person acting on the feed; `name` is loaded when absent (notification labels). */
+export type FeedActor = Actor & { name?: string };
+
+/** Parses a feed input; a refusal becomes a FeedError with a stable code and the field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+	const parsed = schema.safeParse(input);
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0];
+	const field = String(issue.path[0] ?? '');
+	if (field === 'channelId' || field === 'postId') throw new FeedError('NOT_FOUND', field);
+	if (field === 'attachmentIds') throw new FeedError('ATTACHMENT_INVALID', field);
+	if (issue.message === 'too_long' || issue.code === 'too_big')
+		throw new FeedError('TOO_LONG', field);
+	if (issue.message === 'empty' || issue.code === 'too_small') throw new FeedError('EMPTY', field);
+	throw new FeedError('FORBIDDEN', field);
+}
+
+/** The distinct user ids a body mentions. */
+export function mentionIdsOf(body: string): string[] {
+	return [...new Set([...body.matchAll(MENTION_TOKEN)].map((m) => m[1].toLowerCase()))];
+}
+
+/** The distinct records a body references. */
+export function referencesOf(body: string): { kind: ReferenceKind; id: string }[] {
+	const seen = new Map<string, { kind: ReferenceKind; id: string }>();
+	for (const m of body.matchAll(REFERENCE_TOKEN)) {
+		const ref = { kind: m[1] as ReferenceKind, id: m[2].toLowerCase() };
+		seen.set(`${ref.kind}:${ref.id}`, ref);
+	}
+	return [...seen.values()];
+}
+
+/**
+ * Plain text of a body (search vector, notification snippets), through the renderer's own parser
+ * (shared/markdown.ts). No labels: they are never stored, and a snippet shows "@…" for a mention.
+ */
+export function plainText(body: string): string {
+	return markdownPlainText(body).replace(/\s+/g, ' ').trim();
+}
+
+/** A short line of a body for notifications and search hits. */
+export function snippet(body: string, max = 80): string {
+	const text = plainText(body);
+	return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+export const postLink = (postId: string, commentId?: string | null) =>
+	commentId ? `/feed/posts/${postId}#comment-${commentId}` : `/feed/posts/${postId}`;
+
+export type PersonRow = UserRef & {
+	name: string;
+	organisationName: string;
+	active: boolean;
+	regionId: string | null;
+};
+
+/** People by id, with what the rules need (host contact facts are added by `withHostContacts`). */
+export async function loadPeople(db: Db, ids: readonly string[]): Promise<PersonRow[]> {
+	const unique = [...new Set(ids)];
+	if (unique.length === 0) return [];
+	const rows = await db
+		.select({
+			id: users.id,
+			name: users.name,
+			role: users.role,
+			active: users.active,
+			regionId: users.regionId,
+			organisationId: users.organisationId,
+			organisationKind: organisations.kind,
+			organisationName: organisations.name
+		})
+		.from(users)
+		.innerJoin(organisations, eq(organisations.id, users.organisationId))
+		.where(inArray(users.id, unique));
+	return rows.map((row) => ({
+		...row,
+		role: row.role as Role,
+		organisationKind: row.organisationKind as OrganisationKind
+	}));
+}
+
+/**
+ * Marks the host people who are this partner person's host contacts (workspace/home.ts's rule:
+ * the host's reps of the partner's region and the managers managing it), so `canViewUser` can
+ * answer for a partner actor.
+ */
+export async function withHostContacts<T extends PersonRow>(
+	db: Db,
+	actor: Actor,
+	people: T[]
+): Promise<T[]> {
+	if (actor.organisationKind === 'host') return people;
+	const hostIds = people.filter((p) => p.organisationKind === 'host').map((p) => p.id);
+	if (hostIds.length === 0) return people;
+	const [org] = await db
+		.select({ regionId: organisations.regionId })
+		.from(organisations)
+		.where(eq(organisations.id, actor.organisationId));
+	const regionId = org?.regionId ?? null;
+	if (!regionId) return people.map((p) => ({ ...p, isHostContact: false }));
+	const managers = db
+		.select({ userId: managerRegions.userId })
+		.from(managerRegions)
+		.where(eq(managerRegions.regionId, regionId));
+	const contacts = await db
+		.select({ id: users.id })
+		.from(users)
+		.where(
+			and(
+				inArray(users.id, hostIds),
+				eq(users.active, true),
+				inArray(users.role, ['manager', 'rep']),
+				or(eq(users.regionId, regionId), inArray(users.id, managers))
+			)
+		);
+	const set = new Set(contacts.map((c) => c.id));
+	return people.map((p) => ({ ...p, isHostContact: set.has(p.id) }));
+}
+
+/** The actor's display name (notification labels). */
+export async function actorName(db: Db, actor: FeedActor): Promise<string> {
+	if (actor.name) return actor.name;
+	const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
+	return row?.name ?? '';
+}
+
+/** The host company's id (one row). */
+export async function hostOrganisationId(db: Db): Promise<string | null> {
+	const [row] = await db
+		.select({ id: organisations.id })
+		.from(organisations)
+		.where(eq(organisations.kind, 'host'));
+	return row?.id ?? null;
+}
+
+export const now = sql`now()`;
