@@ -1,4 +1,5 @@
 import type { APIRequestContext, Page } from '@playwright/test';
+import { PDF, PNG_1X1, SVG } from '../support/file-fixtures.ts';
 import { DEMO, expect, loginAs, setLocale, test, waitForHydration } from './support/fixtures.ts';
 
 // The feed's happy path in a browser: the rep posts in Alpha's channel with a mention picked from
@@ -219,4 +220,40 @@ test('bad input gets a clear answer and nothing typed is lost', async ({ page, c
 	expect(response?.status()).toBe(404);
 	const post = await page.goto(`/feed/posts/${unknown}`);
 	expect(post?.status()).toBe(404);
+});
+
+test('files attach from the composer: an image preview, a PDF download, a lying file refused', async ({
+	page,
+	context
+}) => {
+	await loginAs(page, DEMO.rep);
+	await setLocale(context, 'en');
+	const channelId = await alphaChannel(page);
+	await page.goto(`/feed/${channelId}`);
+	await waitForHydration(page);
+	const stamp = Date.now();
+	const picker = page.locator('input[type="file"]').first();
+	await picker.setInputFiles([
+		{ name: `vitrine-${stamp}.png`, mimeType: 'image/png', buffer: Buffer.from(PNG_1X1) },
+		{ name: `tarifs-${stamp}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(PDF) },
+		{ name: `logo-${stamp}.png`, mimeType: 'image/png', buffer: Buffer.from(SVG) }
+	]);
+	// The lying file (SVG named .png) is refused beside its name; the others finish uploading.
+	const files = page.getByRole('list', { name: 'Attachments' });
+	await expect(files.getByRole('alert')).toHaveCount(1);
+	await expect(files.locator('progress')).toHaveCount(0);
+	await page.getByRole('button', { name: `Remove logo-${stamp}.png` }).click();
+	await expect(files.getByRole('alert')).toHaveCount(0);
+
+	await page.getByLabel('Your message').fill(`Photos du salon ${stamp}`);
+	await page.getByRole('button', { name: 'Post', exact: true }).click();
+	const post = page.getByRole('article').filter({ hasText: `Photos du salon ${stamp}` });
+	await expect(post).toBeVisible();
+	const image = post.getByRole('img', { name: `vitrine-${stamp}.png` });
+	await expect(image).toBeVisible();
+	expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+	const pdf = post.getByRole('link', { name: new RegExp(`tarifs-${stamp}\\.pdf`) });
+	const answer = await page.request.get((await pdf.getAttribute('href'))!);
+	expect(answer.status()).toBe(200);
+	expect(answer.headers()['content-disposition']).toMatch(/^attachment/);
 });
