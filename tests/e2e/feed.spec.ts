@@ -257,3 +257,33 @@ test('files attach from the composer: an image preview, a PDF download, a lying 
 	expect(answer.status()).toBe(200);
 	expect(answer.headers()['content-disposition']).toMatch(/^attachment/);
 });
+
+test('an admin hides a post where it stands; its readers no longer see it', async ({ browser }) => {
+	const repContext = await browser.newContext();
+	const rep = await repContext.newPage();
+	await loginAs(rep, DEMO.rep);
+	await setLocale(repContext, 'en');
+	const channelId = await alphaChannel(rep);
+	const text = `Offre spéciale à masquer ${Date.now()}`;
+	await createPosts(rep.request, new URL(rep.url()).origin, channelId, [text]);
+
+	const adminContext = await browser.newContext();
+	const admin = await adminContext.newPage();
+	await loginAs(admin, DEMO.admin);
+	await setLocale(adminContext, 'en');
+	await admin.goto(`/feed/${channelId}`);
+	await waitForHydration(admin);
+	const post = admin.getByRole('article').filter({ hasText: text });
+	await post.getByRole('button', { name: 'Hide', exact: true }).click();
+	await admin.getByRole('dialog').getByRole('button', { name: 'Hide', exact: true }).click();
+	await expect(post.getByText('Hidden by a moderator')).toBeVisible();
+
+	// Marie Petit (Alpha) reads the channel: the hidden post is not there.
+	const marieContext = await browser.newContext();
+	const marie = await marieContext.newPage();
+	await loginAs(marie, MARIE);
+	await marie.goto(`/feed/${channelId}`);
+	await expect(marie.getByRole('article').first()).toBeVisible();
+	await expect(marie.getByText(text)).toHaveCount(0);
+	await Promise.all([repContext.close(), adminContext.close(), marieContext.close()]);
+});
