@@ -19,7 +19,7 @@ import type { Actor } from '../src/lib/server/access/policy.ts';
 import { hashToken } from '../src/lib/server/auth/sessions.ts';
 import { createDb, migrate, type Db } from '../src/lib/server/db/index.ts';
 import { timeline } from '../src/lib/server/feed/index.ts';
-import { spawnRelais } from '../tests/support/process.ts';
+import { builtAppServes, spawnRelais } from '../tests/support/process.ts';
 import {
 	generate,
 	hostUserId,
@@ -425,10 +425,15 @@ async function main() {
 		const pages = await benchPages(database.db, sql, watcher);
 		console.log(`${lib.memory()}; ${lib.load()}`);
 
+		// The real app when it is built (`npm run build`), else the stand-in with the same two routes.
+		const realApp = builtAppServes('api/feed/posts');
+		console.log(
+			`\napp under test: ${realApp ? 'the built app (build/)' : 'the stand-in handler (no build)'}`
+		);
 		server = spawnRelais({
 			env: {
 				DATABASE_URL: scratch.url,
-				RELAIS_HANDLER: resolvePath('tests/support/feed-live-handler.ts'),
+				RELAIS_HANDLER: realApp ? undefined : resolvePath('tests/support/feed-live-handler.ts'),
 				LOG_LEVEL: 'warn'
 			}
 		});

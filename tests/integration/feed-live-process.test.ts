@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePartnerChannel } from '../../src/lib/server/feed/index.ts';
 import type { LiveMessage } from '../../src/lib/shared/live.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
-import { spawnRelais, type RelaisProcess } from '../support/process.ts';
+import { builtAppServes, spawnRelais, type RelaisProcess } from '../support/process.ts';
 import { readSse, type SseReader } from '../support/sse.ts';
 
 // Live feed events across processes: two app processes (server/index.ts) on one PostgreSQL
@@ -15,17 +14,9 @@ import { readSse, type SseReader } from '../support/sse.ts';
 // stand-in handler (tests/support/feed-live-handler.ts: the two routes over the same domain code),
 // and with the real app too when build/ holds one with the feed (`npm run build`).
 
-/** The real app, when it was built with the feed's endpoints. */
-function builtWithFeed(): boolean {
-	const dir = resolve('build/server');
-	if (!existsSync(resolve('build/handler.js')) || !existsSync(dir)) return false;
-	const manifests = readdirSync(dir).filter((f) => f.startsWith('manifest'));
-	return manifests.some((f) => readFileSync(join(dir, f), 'utf8').includes('api/feed/posts'));
-}
-
 const handlers: [string, string | undefined][] = [
 	['the stand-in handler', resolve('tests/support/feed-live-handler.ts')],
-	...(builtWithFeed() ? [['the built app', undefined] as [string, undefined]] : [])
+	...(builtAppServes('api/feed/posts') ? [['the built app', undefined] as [string, undefined]] : [])
 ];
 
 const WAIT = { timeout: 20_000, interval: 50 };

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGLITE_TEMPLATE } from './paths.ts';
@@ -91,4 +91,12 @@ export async function migratedDataDir(): Promise<{ dir: string; remove(): void }
 	});
 	await pglite.close();
 	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Whether build/ holds the real app and its routes include `route` (e.g. 'api/feed/posts'). */
+export function builtAppServes(route: string): boolean {
+	const dir = resolve('build/server');
+	if (!existsSync(resolve('build/handler.js')) || !existsSync(dir)) return false;
+	const manifests = readdirSync(dir).filter((f) => f.startsWith('manifest'));
+	return manifests.some((f) => readFileSync(join(dir, f), 'utf8').includes(route));
 }
