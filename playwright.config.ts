@@ -17,7 +17,11 @@ export default defineConfig({
 	outputDir: 'test-results',
 	use: {
 		// baseURL comes from the global setup, through the fixtures (tests/e2e/support/fixtures.ts).
-		trace: 'retain-on-failure',
+		// A trace of a failed test keeps its actions, network, console and source, not DOM snapshots
+		// or screencast: recording those for every test (the trace is recorded before knowing whether
+		// it will be kept) cost about a sixth of an axe test's CPU. A failure still leaves its screenshot and
+		// error-context.md; `npx playwright test --trace on` records everything when debugging.
+		trace: { mode: 'retain-on-failure', snapshots: false, screenshots: false },
 		screenshot: 'only-on-failure',
 		actionTimeout: 10_000,
 		navigationTimeout: 15_000

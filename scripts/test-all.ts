@@ -12,8 +12,10 @@ const steps: Step[] = [
 	{ script: 'lint', what: 'Prettier and ESLint, no warnings' },
 	{ script: 'db:check', what: 'drizzle/ matches schema.ts' },
 	{ script: 'test:unit', what: 'unit tests' },
+	// Built before the integration tests: the multi-process feed test also runs against the real app.
+	{ script: 'build:fresh', what: 'build the app (when older than its sources)' },
 	{ script: 'test:integration', what: 'integration tests' },
-	{ script: 'test:e2e', what: 'build, then browser tests' }
+	{ script: 'test:e2e', what: 'browser tests (building first if a source changed)' }
 ];
 
 function run(script: string): Promise<number> {

@@ -63,6 +63,7 @@ const TEXT = {
 	}
 } as const;
 
+/** A page in a new browser context; the test closes it (`page.context().close()`). */
 async function signedIn(browser: Browser, who: string, locale: Locale): Promise<Page> {
 	const context = await browser.newContext();
 	const page = await context.newPage();
@@ -85,6 +86,10 @@ async function newPlan(page: Page, locale: Locale): Promise<string> {
 	await page.getByRole('button', { name: t.create }).click();
 	await page.waitForURL(/\/plans\/[0-9a-f-]{36}(\?created)?$/);
 	await waitForHydration(page);
+	// The server's copy (the template's summary) has arrived. The editor is usable before: text
+	// typed into the still-empty copy is concurrent with the template's, and lands before or after
+	// it instead of replacing it (Ctrl+A selected nothing yet).
+	await expect(page.getByRole('textbox', { name: t.summary, exact: true })).toHaveText(/\S/);
 	return new URL(page.url()).pathname;
 }
 
@@ -109,68 +114,76 @@ for (const locale of ['en', 'fr'] as const) {
 		test.setTimeout(90_000);
 		const t = TEXT[locale];
 		const page = await signedIn(browser, DEMO.manager, locale);
-		await newPlan(page, locale);
-		await typeSummary(page, locale, 'Budget is tight this year');
+		try {
+			await newPlan(page, locale);
+			await typeSummary(page, locale, 'Budget is tight this year');
 
-		// Select "tight" with the keyboard: End, then Shift+Left over " this year" and "tight".
-		const summary = page.getByRole('textbox', { name: t.summary, exact: true });
-		await summary.focus();
-		await page.keyboard.press('End');
-		for (let i = 0; i < ' this year'.length; i += 1) await page.keyboard.press('ArrowLeft');
-		for (let i = 0; i < 'tight'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
-		await page.keyboard.press('Control+Alt+m');
+			// Select "tight" with the keyboard: End, then Shift+Left over " this year" and "tight".
+			const summary = page.getByRole('textbox', { name: t.summary, exact: true });
+			await summary.focus();
+			await page.keyboard.press('End');
+			for (let i = 0; i < ' this year'.length; i += 1) await page.keyboard.press('ArrowLeft');
+			for (let i = 0; i < 'tight'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
+			await page.keyboard.press('Control+Alt+m');
 
-		const panel = page.getByRole('region', { name: t.comments });
-		const box = panel.getByRole('textbox', { name: t.yourComment });
-		await expect(box).toBeFocused();
-		await expect(panel.getByText(t.quote)).toBeVisible();
-		await box.fill('Can we ask for more?');
-		await panel.getByRole('button', { name: t.comment, exact: true }).click();
+			const panel = page.getByRole('region', { name: t.comments });
+			const box = panel.getByRole('textbox', { name: t.yourComment });
+			await expect(box).toBeFocused();
+			await expect(panel.getByText(t.quote)).toBeVisible();
+			await box.fill('Can we ask for more?');
+			await panel.getByRole('button', { name: t.comment, exact: true }).click();
 
-		const thread = panel.getByRole('article');
-		await expect(thread).toContainText('Can we ask for more?');
-		// The anchored text is highlighted in the editor.
-		await expect(summary.locator('.comment-anchor')).toHaveText('tight');
+			const thread = panel.getByRole('article');
+			await expect(thread).toContainText('Can we ask for more?');
+			// The anchored text is highlighted in the editor.
+			await expect(summary.locator('.comment-anchor')).toHaveText('tight');
 
-		await thread.getByRole('button', { name: t.resolve }).click();
-		await expect(panel.getByText(t.noOpen)).toBeVisible();
-		await expect(summary.locator('.comment-anchor')).toHaveCount(0);
-		await panel.getByRole('button', { name: t.resolved }).click();
-		await expect(panel.getByRole('article')).toContainText('Can we ask for more?');
-		await expect(panel.getByRole('button', { name: t.reopen })).toBeVisible();
+			await thread.getByRole('button', { name: t.resolve }).click();
+			await expect(panel.getByText(t.noOpen)).toBeVisible();
+			await expect(summary.locator('.comment-anchor')).toHaveCount(0);
+			await panel.getByRole('button', { name: t.resolved }).click();
+			await expect(panel.getByRole('article')).toContainText('Can we ask for more?');
+			await expect(panel.getByRole('button', { name: t.reopen })).toBeVisible();
+		} finally {
+			await page.context().close();
+		}
 	});
 
 	test(`restores a named version and the text comes back (${locale})`, async ({ browser }) => {
 		test.setTimeout(90_000);
 		const t = TEXT[locale];
 		const page = await signedIn(browser, DEMO.manager, locale);
-		await newPlan(page, locale);
-		await typeSummary(page, locale, 'The original wording');
+		try {
+			await newPlan(page, locale);
+			await typeSummary(page, locale, 'The original wording');
 
-		const tabs = page.getByRole('tablist');
-		await tabs.getByRole('tab', { name: t.history }).click();
-		const history = page.getByRole('region', { name: t.history, exact: true });
-		await history.getByLabel(t.nameVersion).fill('Kick-off');
-		await history.getByRole('button', { name: t.saveVersion }).click();
-		const named = history.getByRole('listitem').filter({ hasText: 'Kick-off' });
-		await expect(named).toBeVisible();
+			const tabs = page.getByRole('tablist');
+			await tabs.getByRole('tab', { name: t.history }).click();
+			const history = page.getByRole('region', { name: t.history, exact: true });
+			await history.getByLabel(t.nameVersion).fill('Kick-off');
+			await history.getByRole('button', { name: t.saveVersion }).click();
+			const named = history.getByRole('listitem').filter({ hasText: 'Kick-off' });
+			await expect(named).toBeVisible();
 
-		await tabs.getByRole('tab', { name: t.plan, exact: true }).click();
-		await typeSummary(page, locale, 'A rewrite nobody wanted');
+			await tabs.getByRole('tab', { name: t.plan, exact: true }).click();
+			await typeSummary(page, locale, 'A rewrite nobody wanted');
 
-		await tabs.getByRole('tab', { name: t.history }).click();
-		await named.getByRole('button', { name: t.restore }).click();
-		await page
-			.getByRole('dialog')
-			.getByRole('button', { name: t.confirmRestore, exact: true })
-			.click();
-		await expect(history.getByText(t.restored)).toBeVisible();
-		// Nothing is lost: the text before the restore is a version too.
-		await expect(history.getByRole('listitem').filter({ hasText: t.before })).toBeVisible();
+			await tabs.getByRole('tab', { name: t.history }).click();
+			await named.getByRole('button', { name: t.restore }).click();
+			await page
+				.getByRole('dialog')
+				.getByRole('button', { name: t.confirmRestore, exact: true })
+				.click();
+			await expect(history.getByText(t.restored)).toBeVisible();
+			// Nothing is lost: the text before the restore is a version too.
+			await expect(history.getByRole('listitem').filter({ hasText: t.before })).toBeVisible();
 
-		await tabs.getByRole('tab', { name: t.plan, exact: true }).click();
-		const summary = page.getByRole('textbox', { name: t.summary, exact: true });
-		await expect(summary).toContainText('The original wording', { timeout: 15_000 });
-		await expect(summary).not.toContainText('nobody wanted');
+			await tabs.getByRole('tab', { name: t.plan, exact: true }).click();
+			const summary = page.getByRole('textbox', { name: t.summary, exact: true });
+			await expect(summary).toContainText('The original wording', { timeout: 15_000 });
+			await expect(summary).not.toContainText('nobody wanted');
+		} finally {
+			await page.context().close();
+		}
 	});
 }
