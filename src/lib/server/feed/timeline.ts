@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import { unionAll } from 'drizzle-orm/pg-core';
 import {
 	canContributeInChannel,
 	canDeletePost,
@@ -12,6 +11,7 @@ import {
 import type { Actor } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, olderThan, parseCursor } from '../db/keyset.ts';
+import { runPrepared, Shape } from '../db/prepared.ts';
 import {
 	feedChannelOrganisations,
 	feedChannels,
@@ -22,6 +22,7 @@ import {
 } from '../db/schema.ts';
 import { REACTIONS } from '../../shared/enums.ts';
 import {
+	ATTACHMENT_IMAGE_TYPES,
 	TIMELINE_PAGE,
 	type AttachmentItem,
 	type CommentItem,
@@ -122,18 +123,10 @@ function newerThan(after: string): SQL {
 }
 
 /** The channels of the home timeline: readable and not left. */
-async function homeChannelIds(db: Db, actor: Actor): Promise<string[]> {
-	const rows = await db
-		.select({ id: feedChannels.id })
-		.from(feedChannels)
-		.where(
-			and(
-				readableChannels(actor),
-				sql`not exists (select 1 from ${feedMemberships} where ${feedMemberships.channelId} = ${feedChannels.id}
-					and ${feedMemberships.userId} = ${actor.id} and ${feedMemberships.state} = 'left')`
-			)
-		);
-	return rows.map((r) => r.id);
+function homeChannels(actor: Actor): SQL {
+	return sql`select ${feedChannels.id} as id from ${feedChannels} where ${readableChannels(actor)}
+		and not exists (select 1 from ${feedMemberships} where ${feedMemberships.channelId} = ${feedChannels.id}
+			and ${feedMemberships.userId} = ${actor.id} and ${feedMemberships.state} = 'left')`;
 }
 
 export type TimelineInput = {
@@ -143,10 +136,59 @@ export type TimelineInput = {
 	limit?: number;
 };
 
+/** A timestamp as `Date.prototype.toISOString` writes it (milliseconds, UTC). */
+const iso = (column: SQL) =>
+	sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const pageColumns = sql.join(
+	Object.values(postColumns).map((column) => sql`${column}`),
+	sql`, `
+);
+
+type PageRow = {
+	id: string;
+	channelId: string;
+	parentId: string | null;
+	kind: 'message' | 'activity';
+	authorId: string | null;
+	authorOrganisationId: string | null;
+	body: string;
+	data: Record<string, unknown>;
+	pinned: boolean;
+	deleted: boolean;
+	hidden: boolean;
+	createdAt: string;
+	editedAt: string | null;
+};
+type PageJson = {
+	more: boolean;
+	posts: PageRow[];
+	comments: (PageRow & { total: number })[];
+	people: PersonLabel[];
+	reactions: (ReactionSummary & { postId: string })[];
+	attachments: (Omit<AttachmentItem, 'href' | 'isImage'> & { postId: string })[];
+	channels: (Omit<ChannelFacts, 'organisationIds'> & { name: string; organisationIds: string[] })[];
+};
+
+/** The fields of a page row (posts or comments), as a JSON object. */
+function rowObject(alias: string): SQL {
+	const c = (name: string) => sql.raw(`${alias}.${name}`);
+	return sql`'id', ${c('id')}, 'channelId', ${c('channel_id')}, 'parentId', ${c('parent_id')},
+		'kind', ${c('kind')}, 'authorId', ${c('author_id')}, 'authorOrganisationId', ${c('author_organisation_id')},
+		'body', ${c('body')}, 'data', ${c('data')}, 'pinned', ${c('pinned_at')} is not null,
+		'deleted', ${c('deleted_at')} is not null, 'hidden', ${c('hidden_at')} is not null,
+		'createdAt', ${iso(c('created_at'))}, 'editedAt', ${iso(c('edited_at'))}`;
+}
+
 /**
  * A page of posts, newest first: one channel (NOT_FOUND when not readable) or the home timeline.
  * `cursor` = the last post id shown (older posts follow); `after` = a post id: the posts newer than
  * it (the "N new posts" bar), newest first, up to the limit.
+ *
+ * One prepared statement per shape returns the whole page as JSON (posts, their last comments,
+ * authors, visible reactions, attachments, channels): the driver parses it natively. Up to 32 home
+ * channels, each channel's newest rows come from its own index and are merged (a partner's few
+ * channels never scan the workspace's timeline); beyond, one walk of the timeline index.
  */
 export async function timeline(
 	db: Db,
@@ -156,39 +198,228 @@ export async function timeline(
 	const limit = clampLimit(input.limit, TIMELINE_PAGE, 50);
 	const cursor = parseCursor(input.cursor, 'uuid');
 	const after = parseCursor(input.after, 'uuid');
-	const keyset = after ? newerThan(after) : cursor ? olderThan(feedPosts, cursor) : undefined;
-	const page = (channel: SQL) =>
-		db
-			.select(postColumns)
-			.from(feedPosts)
-			.where(and(channel, listable(actor), keyset))
-			.orderBy(desc(feedPosts.createdAt), desc(feedPosts.id))
-			.limit(limit + 1);
-
-	let rows: PostRow[];
+	let channelId: string | null = null;
 	if (input.channelId) {
 		const channel = await readableChannel(db, actor, input.channelId);
 		if (!channel) throw new FeedError('NOT_FOUND', 'channelId');
-		rows = await page(eq(feedPosts.channelId, channel.id));
-	} else {
-		const ids = await homeChannelIds(db, actor);
-		if (ids.length === 0) rows = [];
-		else if (ids.length === 1) rows = await page(eq(feedPosts.channelId, ids[0]));
-		else if (ids.length <= MERGE_CHANNELS) {
-			// Each channel's newest rows from its own index, merged: a partner's few channels never
-			// scan the whole workspace's timeline.
-			const [first, second, ...rest] = ids.map((id) => page(eq(feedPosts.channelId, id)));
-			rows = await unionAll(first, second, ...rest)
-				.orderBy(desc(feedPosts.createdAt), desc(feedPosts.id))
-				.limit(limit + 1);
-		} else rows = await page(inArray(feedPosts.channelId, ids));
+		channelId = channel.id;
 	}
-	const more = rows.length > limit;
-	const items = await hydrate(db, actor, rows.slice(0, limit));
+
+	const shape = new Shape('feed_timeline');
+	shape.mark(actor.organisationKind === 'host' ? 'host' : 'partner');
+	shape.mark(canModerateFeed(actor) ? 'moderator' : 'reader');
+	// The actor's values as placeholders: the access rules' own SQL, bound at execution.
+	const bound: Actor = {
+		...actor,
+		id: shape.bind('actor', actor.id) as unknown as string,
+		organisationId: shape.bind('organisation', actor.organisationId) as unknown as string
+	};
+	const home = channelId
+		? sql`select ${shape.bind('channel', channelId)}::uuid as id`
+		: (shape.mark('home'), homeChannels(bound));
+	const keyset = after
+		? (shape.mark('after'), newerThan(shape.bind('after', after) as unknown as string))
+		: cursor
+			? (shape.mark('cursor'),
+				olderThan(feedPosts, shape.bind('cursor', cursor) as unknown as string))
+			: undefined;
+	// The limit is written into the statement (one shape per limit, 1 to 50): as a placeholder, the
+	// generic plan would guess its rows and cost far above the custom one, and every execution would
+	// be planned afresh.
+	shape.mark(`limit ${limit}`);
+	const size = sql.raw(String(limit));
+	const sizeAndOne = sql.raw(String(limit + 1));
+
+	const [{ page }] = await runPrepared(db, shape, (name) => {
+		const where = and(listable(bound), keyset);
+		const order = sql`order by ${feedPosts.createdAt} desc, ${feedPosts.id} desc`;
+		const reactor = visibleReactor(bound, sql`r.organisation_id`, sql`rp.channel_id`);
+		const statement = sql`(with home as materialized (${home}),
+			page as (
+				(select m.* from (select id from home limit ${sql.raw(String(MERGE_CHANNELS))}) home
+						cross join lateral (select ${pageColumns} from ${feedPosts}
+						where ${feedPosts.channelId} = home.id and ${where} ${order} limit ${sizeAndOne}) m
+					where (select count(*) from home) <= ${sql.raw(String(MERGE_CHANNELS))}
+					order by m.created_at desc, m.id desc limit ${sizeAndOne})
+				union all
+				(select ${pageColumns} from ${feedPosts}
+					where ${feedPosts.channelId} in (select id from home) and ${where}
+					and (select count(*) from home) > ${sql.raw(String(MERGE_CHANNELS))}
+					${order} limit ${sizeAndOne})),
+			shown as (select * from page order by created_at desc, id desc limit ${size}),
+			comments as (select * from (select ${pageColumns},
+					row_number() over (partition by ${feedPosts.parentId} ${order}) as rank,
+					(count(*) over (partition by ${feedPosts.parentId}))::int as total
+				from ${feedPosts} where ${feedPosts.parentId} in (select id from shown) and ${commentRule(bound)}) v
+				where rank <= ${sql.raw(String(LAST_COMMENTS))}),
+			items as (select id, author_id from shown union all select id, author_id from comments)
+			select json_build_object(
+				'more', (select count(*) from page) > ${size},
+				'posts', coalesce((select json_agg(json_build_object(${rowObject('s')})
+					order by s.created_at desc, s.id desc) from shown s), '[]'),
+				'comments', coalesce((select json_agg(json_build_object(${rowObject('c')}, 'total', c.total))
+					from comments c), '[]'),
+				'people', coalesce((select json_agg(json_build_object('id', u.id, 'name', u.name,
+						'organisationName', o.name))
+					from users u join organisations o on o.id = u.organisation_id
+					where u.id in (select author_id from items)), '[]'),
+				'reactions', coalesce((select json_agg(json_build_object('postId', x.post_id,
+						'emoji', x.emoji, 'count', x.count, 'mine', x.mine))
+					from (select r.post_id, r.emoji, count(*)::int as count, bool_or(r.user_id = ${bound.id}) as mine
+						from feed_reactions r join feed_posts rp on rp.id = r.post_id
+						where r.post_id in (select id from items) and ${reactor}
+						group by r.post_id, r.emoji) x), '[]'),
+				'attachments', coalesce((select json_agg(json_build_object('postId', a.post_id, 'id', a.id,
+						'name', a.name, 'mime', a.mime, 'size', a.size, 'width', a.width, 'height', a.height)
+						order by a.created_at, a.id)
+					from feed_attachments a where a.post_id in (select id from shown where deleted_at is null)), '[]'),
+				'channels', coalesce((select json_agg(json_build_object('id', ch.id, 'kind', ch.kind,
+						'name', ch.name, 'partnerId', ch.partner_id, 'archived', ch.archived_at is not null,
+						'organisationIds', coalesce((select json_agg(co.organisation_id) from feed_channel_organisations co
+							where co.channel_id = ch.id), '[]')))
+					from feed_channels ch where ch.id in (select channel_id from shown)), '[]')))`;
+		return db
+			.select({
+				page: sql<PageJson>`${statement}`.mapWith(
+					(value: unknown): PageJson =>
+						(typeof value === 'string' ? JSON.parse(value) : value) as PageJson
+				)
+			})
+			.from(sql`(values (0)) as one (x)`)
+			.prepare(name);
+	});
+	const items = await assemble(db, actor, page);
 	return {
 		items,
-		nextCursor: more && !after ? (items[items.length - 1]?.id ?? null) : null
+		nextCursor: page.more && !after ? (items[items.length - 1]?.id ?? null) : null
 	};
+}
+
+const isImage = (mime: string) => (ATTACHMENT_IMAGE_TYPES as readonly string[]).includes(mime);
+
+const reactionOrder = (emoji: string) => {
+	const i = (REACTIONS as readonly string[]).indexOf(emoji);
+	return i < 0 ? REACTIONS.length : i;
+};
+
+/** The timeline statement's JSON, as the reader sees it (the same items as `hydrate`). */
+async function assemble(db: Db, actor: Actor, page: PageJson): Promise<PostItem[]> {
+	if (page.posts.length === 0) return [];
+	const channels = new Map(
+		page.channels.map((c) => {
+			const facts: ChannelFacts = {
+				id: c.id,
+				kind: c.kind,
+				partnerId: c.partnerId,
+				organisationIds: c.organisationIds,
+				archived: c.archived
+			};
+			return [
+				c.id,
+				{
+					name: c.name,
+					facts,
+					canPin: canPinPost(actor, facts),
+					canContribute: canContributeInChannel(actor, facts)
+				}
+			];
+		})
+	);
+	const people = new Map(page.people.map((p) => [p.id, p]));
+	const reactions = new Map<string, ReactionSummary[]>();
+	for (const r of page.reactions) {
+		const list = reactions.get(r.postId) ?? [];
+		list.push({ emoji: r.emoji, count: r.count, mine: r.mine });
+		reactions.set(r.postId, list);
+	}
+	for (const list of reactions.values())
+		list.sort((a, b) => reactionOrder(a.emoji) - reactionOrder(b.emoji));
+	const attachments = new Map<string, AttachmentItem[]>();
+	for (const a of page.attachments) {
+		const list = attachments.get(a.postId) ?? [];
+		list.push({
+			id: a.id,
+			name: a.name,
+			mime: a.mime,
+			size: a.size,
+			width: a.width,
+			height: a.height,
+			href: `/api/feed/files/${a.id}`,
+			isImage: isImage(a.mime)
+		});
+		attachments.set(a.postId, list);
+	}
+	const threads = new Map<string, { total: number; rows: PageRow[] }>();
+	for (const row of page.comments) {
+		const entry = threads.get(row.parentId!) ?? { total: row.total, rows: [] };
+		entry.rows.push(row);
+		threads.set(row.parentId!, entry);
+	}
+	const bodies: string[] = [];
+	for (const row of page.posts) if (!row.deleted) bodies.push(row.body);
+	for (const row of page.comments) if (!row.deleted) bodies.push(row.body);
+	const tokens = await tokenResolver(db, actor, bodies);
+	const moderate = canModerateFeed(actor);
+	const author = (row: PageRow) => (row.authorId ? (people.get(row.authorId) ?? null) : null);
+
+	const items: PostItem[] = [];
+	for (const row of page.posts) {
+		const channel = channels.get(row.channelId);
+		if (!channel) continue;
+		const { deleted, hidden } = row;
+		const thread = threads.get(row.id);
+		const activityData = row.kind === 'activity' ? row.data : null;
+		items.push({
+			id: row.id,
+			channel: { id: channel.facts.id, name: channel.name, kind: channel.facts.kind },
+			kind: row.kind,
+			author: author(row),
+			body: deleted ? '' : row.body,
+			tokens: deleted ? [] : tokens(row.body, channel.facts),
+			activity: activityData
+				? {
+						verb: String(activityData.verb ?? ''),
+						data: activityData,
+						href: activityHref(activityData)
+					}
+				: null,
+			attachments: deleted ? [] : (attachments.get(row.id) ?? []),
+			reactions: reactions.get(row.id) ?? [],
+			commentCount: thread?.total ?? 0,
+			comments: (thread?.rows ?? [])
+				.sort((a, b) =>
+					a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1
+				)
+				.map((c) => ({
+					id: c.id,
+					postId: c.parentId ?? c.id,
+					author: author(c),
+					body: c.deleted ? '' : c.body,
+					tokens: c.deleted ? [] : tokens(c.body, channel.facts),
+					reactions: reactions.get(c.id) ?? [],
+					createdAt: c.createdAt,
+					editedAt: c.editedAt,
+					deleted: c.deleted,
+					hidden: c.hidden,
+					canEdit: !channel.facts.archived && canEditPost(actor, c),
+					canDelete: canDeletePost(actor, c),
+					canReport: !c.deleted && canReportPost(actor, c),
+					canModerate: moderate
+				})),
+			pinned: row.pinned,
+			createdAt: row.createdAt,
+			editedAt: row.editedAt,
+			deleted,
+			hidden,
+			canEdit: !channel.facts.archived && canEditPost(actor, row),
+			canDelete: canDeletePost(actor, row),
+			canPin: !deleted && channel.canPin,
+			canReport: !deleted && canReportPost(actor, row),
+			canComment: !deleted && !hidden && channel.canContribute,
+			canModerate: moderate
+		});
+	}
+	return items;
 }
 
 /** The pinned posts of a channel, most recently pinned first. */
