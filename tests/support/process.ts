@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { PGLITE_TEMPLATE } from './paths.ts';
 
 export type RelaisProcess = {
@@ -97,6 +97,9 @@ export async function migratedDataDir(): Promise<{ dir: string; remove(): void }
 export function builtAppServes(route: string): boolean {
 	const dir = resolve('build/server');
 	if (!existsSync(resolve('build/handler.js')) || !existsSync(dir)) return false;
-	const manifests = readdirSync(dir).filter((f) => f.startsWith('manifest'));
+	// adapter-node writes the route manifest as build/server/chunks/manifest.js-<hash>.js.
+	const manifests = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+		(f) => basename(f).startsWith('manifest') && f.endsWith('.js')
+	);
 	return manifests.some((f) => readFileSync(join(dir, f), 'utf8').includes(route));
 }
