@@ -16,7 +16,7 @@ import { feedChannelOrganisations, feedChannels, feedPosts, organisations } from
 const isHost = (a: Actor) => a.organisationKind === 'host';
 
 /** The host company's id, as SQL (an InitPlan: evaluated once per statement). */
-const hostOrganisation = sql`(select ${organisations.id} from ${organisations} where ${organisations.kind} = 'host')`;
+export const hostOrganisation = sql`(select ${organisations.id} from ${organisations} where ${organisations.kind} = 'host')`;
 
 /** Channels this person may read (SQL twin of `canReadChannel`), over `feed_channels`. */
 export function readableChannels(actor: Actor): SQL {

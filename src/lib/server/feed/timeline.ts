@@ -17,8 +17,7 @@ import {
 	feedChannels,
 	feedMemberships,
 	feedPosts,
-	feedReactions,
-	organisations
+	feedReactions
 } from '../db/schema.ts';
 import { REACTIONS } from '../../shared/enums.ts';
 import {
@@ -53,8 +52,6 @@ const LAST_COMMENTS = 3;
 const PINNED_MAX = 10;
 /** Up to this many channels, the home timeline reads each channel's index and merges them. */
 const MERGE_CHANNELS = 32;
-
-const hostOrganisation = sql`(select ${organisations.id} from ${organisations} where ${organisations.kind} = 'host')`;
 
 const postColumns = {
 	id: feedPosts.id,
@@ -95,16 +92,11 @@ function hiddenRule(actor: Actor): SQL | undefined {
 
 /** SQL over feed_posts: a deleted post stays (as a tombstone) while it has a visible comment. */
 function deletedRule(actor: Actor): SQL {
-	const commentVisible =
-		actor.organisationKind === 'host'
-			? sql`true`
-			: sql`(c.author_organisation_id is null or c.author_organisation_id = ${hostOrganisation}
-				or c.author_organisation_id = ${actor.organisationId}
-				or exists (select 1 from ${feedChannels} ch join ${feedChannelOrganisations} co on co.channel_id = ch.id
-					where ch.id = c.channel_id and ch.kind = 'community' and co.organisation_id = c.author_organisation_id))`;
+	// A comment is seen by the same rule as a reaction, on its author's company (never null for comments).
+	const commentVisible = visibleReactor(actor, sql`cm.author_organisation_id`, sql`cm.channel_id`);
 	return sql`(${feedPosts.deletedAt} is null or exists (
-		select 1 from ${feedPosts} c where c.parent_id = ${feedPosts.id}
-		and c.deleted_at is null and c.hidden_at is null and ${commentVisible}))`;
+		select 1 from ${feedPosts} cm where cm.parent_id = ${feedPosts.id}
+		and cm.deleted_at is null and cm.hidden_at is null and ${commentVisible}))`;
 }
 
 /** Top-level posts this person may see in a listing. */
