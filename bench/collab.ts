@@ -31,7 +31,8 @@ import {
 	writeRichText,
 	PLAN_SCHEMA_VERSION
 } from '../src/lib/shared/plan-doc.ts';
-import { savedMessage } from '../server/collab/extensions/persistence.ts';
+import { applyStoredState, savedMessage } from '../server/collab/extensions/persistence.ts';
+import { docFromState, versionText } from '../src/lib/server/plans/versions.ts';
 import { VARIANTS, type Mark, type Variant } from './collab-server.ts';
 import { checkEncoding, Client, makeTemplate, recorder, type Template } from './collab-wire.ts';
 import * as lib from './lib.ts';
@@ -189,7 +190,8 @@ const SERVER_SCRIPT = new URL('./collab-server.ts', import.meta.url).pathname;
 
 async function startServer(variant: Variant, databaseUrl: string, port = 0): Promise<Server> {
 	const child = fork(SERVER_SCRIPT, [], {
-		execArgv: ['--expose-gc'],
+		// BENCH_SERVER_ARGS adds Node options to the servers (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+		execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
 		// Relais logs at `info` to stdout: kept (it is what production does), sent to /dev/null.
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc']
 	});
@@ -666,8 +668,14 @@ function cpuMs<T>(f: () => T): [T, number] {
 function synchronousParts(state: Uint8Array, parts: Map<string, number[]>) {
 	const add = (name: string, ms: number) => parts.set(name, [...(parts.get(name) ?? []), ms]);
 	const doc = new Y.Doc();
-	// onLoadDocument, after the row arrives: apply; then (next turn) the snapshot and `saved` message.
-	add('load: applyUpdate (onLoadDocument)', cpuMs(() => Y.applyUpdate(doc, state))[1]);
+	// Hocuspocus listens to every document's updates: Yjs encodes each transaction for it.
+	doc.on('update', () => {});
+	// onLoadDocument, after the row arrives: apply (without the update event, persistence.ts's
+	// applyStoredState); then (next turn) the snapshot and `saved` message.
+	add(
+		'load: applyStoredState (onLoadDocument)',
+		cpuMs(() => applyStoredState(doc, state, null))[1]
+	);
 	add(
 		'load: snapshot + saved message (onLoadDocument, next turn)',
 		cpuMs(() => savedMessage(Y.snapshot(doc), new Date()))[1]
@@ -691,6 +699,12 @@ function synchronousParts(state: Uint8Array, parts: Map<string, number[]>) {
 	// afterPlanStored (src/lib/server/plans/store.ts): the actions, then the search text.
 	add('store: readRows(actions) (mirrorPlanActions)', cpuMs(() => readRows(doc, 'actions'))[1]);
 	add('store: planSearchText (refreshPlanSearch)', cpuMs(() => planSearchText(doc))[1]);
+	// An automatic version (src/lib/server/plans/versions.ts createVersion): the text of the previous
+	// version's state, then (next turn) of the stored one, each decoded into a document of its own.
+	add(
+		'store: text of one version (createVersion, twice, a turn apart)',
+		cpuMs(() => versionText(docFromState(state)))[1]
+	);
 	doc.destroy();
 }
 

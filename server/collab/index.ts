@@ -15,6 +15,7 @@ import {
 import { afterPlanStored } from '../../src/lib/server/plans/store.ts';
 import { createPresencePublisher, startPlanPresence } from '../../src/lib/server/plans/presence.ts';
 import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts';
+import { DirectAwareness } from './awareness.ts';
 import { AdaptiveBatching } from './batching.ts';
 import { Authentication } from './extensions/authentication.ts';
 import { Logger } from './extensions/logger.ts';
@@ -126,7 +127,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		// 7. Crowded documents batch their outgoing messages (bench/collab.ts's "one hot plan").
 		new AdaptiveBatching(),
 		// 8. Logger: what got through.
-		new Logger({ log })
+		new Logger({ log }),
+		// 9. Cursor and presence messages skip Hocuspocus's scratch copy (none of us hooks them).
+		new DirectAwareness()
 	];
 	if (runtime.config.redisUrl) extensions.push(redisExtension(runtime.config.redisUrl));
 

@@ -46,6 +46,11 @@ export function visibleRegistrations(actor: Actor): SQL | undefined {
 	return eq(dealRegistrations.partnerId, actor.organisationId);
 }
 
+/** The value of a `search` column from a text already folded (foldText). */
+export function foldedSearchVector(folded: string): SQL {
+	return sql`to_tsvector('simple', ${folded})`;
+}
+
 /** The value of a `search` column: to_tsvector over the folded text of the parts. */
 export function searchVector(...parts: (string | null | undefined)[]): SQL {
 	return sql`to_tsvector('simple', ${searchDocument(...parts)})`;

@@ -42,11 +42,16 @@ import type {
 /** PostgreSQL full-text vector (written with to_tsvector in SQL, never read by the app). */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-/** Binary (Yjs states). postgres.js reads a Buffer, PGlite a Uint8Array: both are Uint8Arrays. */
+/**
+ * Binary (Yjs states). postgres.js reads a Buffer, PGlite a Uint8Array: both are Uint8Arrays.
+ * Views, not copies, both ways: plan states reach a megabyte, and every copy is time the
+ * collaboration server's event loop is blocked.
+ */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 	dataType: () => 'bytea',
-	toDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-	fromDriver: (value) => new Uint8Array(value)
+	toDriver: (value) =>
+		Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+	fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
 });
 
 // Timestamps are always with time zone, read as Date.

@@ -11,6 +11,7 @@ import { applyBatch } from './apply.ts';
 import { IMPORT_JOB } from './commands.ts';
 import { loadImportContext } from './context.ts';
 import type { RowError } from './rows.ts';
+import { nextTurn } from '../turns.ts';
 
 /** Rows per transaction: small enough that other requests are served between batches. */
 export const IMPORT_BATCH_SIZE = 500;
@@ -26,8 +27,6 @@ export type ImportProgress = {
 	updated: number;
 	rejected: number;
 };
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function importer(db: Db, userId: string): Promise<(Actor & { active: boolean }) | null> {
 	const [row] = await db
@@ -120,7 +119,7 @@ export async function runImport(
 				.where(eq(importJobs.id, importId));
 			await publishProgress(tx, job.userId, progress);
 		});
-		await yieldToEventLoop();
+		await nextTurn();
 	}
 
 	const done: ImportProgress = { ...progress, status: 'done' };

@@ -14,6 +14,7 @@ import {
 	SUMMARY_FIELD,
 	type RowListName
 } from '../../shared/plan-doc.ts';
+import { nextTurn } from '../turns.ts';
 
 // Version history of plan documents, built on Yjs itself (Tiptap Pro's history is not an option).
 //
@@ -231,10 +232,11 @@ async function latestVersion(db: Db, planId: string, document: PlanDocument, bef
 /** Inserts a version with the characters added and removed since the previous one. */
 export async function createVersion(db: Db, input: CreateVersionInput): Promise<CreatedVersion> {
 	const previous = await latestVersion(db, input.planId, input.document);
-	const diff = roughTextDiff(
-		previous ? versionText(docFromState(previous.state)) : '',
-		versionText(docFromState(input.state))
-	);
+	// Two decodes of a 1 MB plan in one turn would block the collaboration server's event loop
+	// for ~30 ms: let sockets and timers run between them.
+	const before = previous ? versionText(docFromState(previous.state)) : '';
+	if (previous) await nextTurn();
+	const diff = roughTextDiff(before, versionText(docFromState(input.state)));
 	const [row] = await db
 		.insert(planVersions)
 		.values({
