@@ -28,6 +28,7 @@ import {
 	savedCovers,
 	savedMessages,
 	storedState,
+	testSeed,
 	syncUpdateMessage,
 	vector
 } from '../support/yjs.ts';
@@ -354,7 +355,7 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 
 	it('converges five clients editing at random with disconnections, and stores what they hold', async () => {
 		const { shared } = await plan();
-		const random = prng(20261127);
+		const random = prng(testSeed('five clients at random', 20261127));
 		const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
 		const clients = Array.from({ length: 5 }, () =>
 			connect({ name: shared, user: owner, reconnect: true })

@@ -1,7 +1,39 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migratedDataDir, spawnRelais, type RelaisProcess } from '../support/process.ts';
+
+// An app handler (loaded through RELAIS_HANDLER) whose /slow answer stays open until /finish is
+// asked for on the same connection: a request still in flight when the process is told to stop.
+const SLOW_HANDLER = `
+let finish = () => {};
+export function handler(req, res) {
+	if (req.url === '/slow') {
+		res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+		res.write('started\\n');
+		const timer = setTimeout(() => res.end('timed out\\n'), 20000);
+		finish = () => { clearTimeout(timer); res.end('finished\\n'); };
+		return;
+	}
+	if (req.url === '/finish') finish();
+	res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+	res.end('app');
+}
+`;
+
+/** Whether a new connection to the server is refused (the listener is closed). */
+function refused(url: string): Promise<boolean> {
+	const { hostname, port } = new URL(url);
+	return new Promise((resolve) => {
+		const socket = connect(Number(port), hostname);
+		socket.on('connect', () => {
+			socket.destroy();
+			resolve(false);
+		});
+		socket.on('error', () => resolve(true));
+	});
+}
 
 // The production entry (server/index.ts) as real processes, on the embedded database. The app
 // handler is a stand-in (RELAIS_HANDLER) so these tests do not depend on `npm run build`.
@@ -76,6 +108,44 @@ describe('the Relais process', { timeout: 90_000 }, () => {
 		// Ended cleanly by the server, not cut.
 		expect(await reading).toBe(': open\n\n');
 		expect(existsSync(join(data.dir, 'relais.lock'))).toBe(false);
+	});
+
+	it('answers /healthz with 503 while it drains a request in flight after SIGTERM, then exits 0', async () => {
+		const data = await migratedDataDir();
+		cleanups.push(data.remove);
+		const handler = join(data.dir, 'slow-handler.mjs');
+		writeFileSync(handler, SLOW_HANDLER);
+		const relais = start({ RELAIS_DATA_DIR: data.dir, RELAIS_HANDLER: handler });
+		const url = await relais.listening;
+		expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+		// One keep-alive connection with a slow request in flight.
+		const { hostname, port } = new URL(url);
+		const socket = connect(Number(port), hostname);
+		let received = '';
+		socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+		const socketClosed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+		socket.write(`GET /slow HTTP/1.1\r\nHost: ${url.slice(7)}\r\n\r\n`);
+		await expect.poll(() => received).toContain('started');
+
+		relais.child.kill('SIGTERM');
+		// Draining starts as the listener closes: new connections are refused from then on…
+		await expect.poll(() => refused(url), { timeout: 15_000 }).toBe(true);
+		expect(relais.child.exitCode).toBeNull();
+		// …and a readiness probe on the open connection hears "stopping", not "ok".
+		socket.write(`GET /healthz HTTP/1.1\r\nHost: ${url.slice(7)}\r\n\r\n`);
+		socket.write(`GET /finish HTTP/1.1\r\nHost: ${url.slice(7)}\r\nConnection: close\r\n\r\n`);
+		await socketClosed;
+
+		// The slow request was let finish, then the probe's answer followed on the same connection.
+		const answers = received.split(/(?=HTTP\/1\.1 )/);
+		expect(answers).toHaveLength(3);
+		expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+		expect(answers[0]).toContain('finished');
+		expect(answers[1]).toMatch(/^HTTP\/1\.1 503 /);
+		expect(answers[1]).toContain('"status":"stopping"');
+		expect(answers[1]).toContain('"database":"ok"');
+		expect(await relais.exited).toEqual({ code: 0, signal: null });
 	});
 
 	it('fails fast with a readable message on a bad environment', async () => {

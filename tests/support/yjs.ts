@@ -96,6 +96,20 @@ export function syncUpdateMessage(documentName: string, update: Uint8Array): Uin
 	return new Uint8Array([...varBytes(name), 0, 2, ...varBytes(update)]);
 }
 
+/**
+ * The seed of a randomised test: its own, or TEST_SEED to replay a failed run. Printed once, so a
+ * failure's log says how to replay it (`TEST_SEED=<seed> npx vitest run <file>`).
+ */
+export function testSeed(label: string, fallback: number): number {
+	const raw = process.env.TEST_SEED;
+	if (raw !== undefined && !/^\d{1,10}$/.test(raw)) {
+		throw new Error(`TEST_SEED must be a whole number, not ${JSON.stringify(raw)}`);
+	}
+	const seed = raw === undefined ? fallback : Number(raw);
+	console.log(`${label}: seed ${seed} (replay with TEST_SEED=${seed})`);
+	return seed;
+}
+
 /** A small deterministic PRNG (mulberry32), so a failing random run can be replayed. */
 export function prng(seed: number): () => number {
 	let a = seed >>> 0;

@@ -1,8 +1,9 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { isHostContactOf } from '../access/people-scope.ts';
 import type { Actor, UserRef } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
-import { managerRegions, organisations, users } from '../db/schema.ts';
+import { organisations, users } from '../db/schema.ts';
 import type { OrganisationKind, Role } from '../../shared/enums.ts';
 import { MENTION_TOKEN, REFERENCE_TOKEN, type ReferenceKind } from '../../shared/feed.ts';
 import { plainText as markdownPlainText } from '../../shared/markdown.ts';
@@ -93,9 +94,9 @@ export async function loadPeople(db: Db, ids: readonly string[]): Promise<Person
 }
 
 /**
- * Marks the host people who are this partner person's host contacts (workspace/home.ts's rule:
- * the host's reps of the partner's region and the managers managing it), so `canViewUser` can
- * answer for a partner actor.
+ * Marks the host people who are this partner person's host contacts (access/people-scope.ts: the
+ * host's reps of the partner's region and the managers managing it), so `canViewUser` can answer
+ * for a partner actor.
  */
 export async function withHostContacts<T extends PersonRow>(
 	db: Db,
@@ -105,27 +106,11 @@ export async function withHostContacts<T extends PersonRow>(
 	if (actor.organisationKind === 'host') return people;
 	const hostIds = people.filter((p) => p.organisationKind === 'host').map((p) => p.id);
 	if (hostIds.length === 0) return people;
-	const [org] = await db
-		.select({ regionId: organisations.regionId })
-		.from(organisations)
-		.where(eq(organisations.id, actor.organisationId));
-	const regionId = org?.regionId ?? null;
-	if (!regionId) return people.map((p) => ({ ...p, isHostContact: false }));
-	const managers = db
-		.select({ userId: managerRegions.userId })
-		.from(managerRegions)
-		.where(eq(managerRegions.regionId, regionId));
+	// The rule itself lives in access/people-scope.ts (the home page's lists use it too).
 	const contacts = await db
 		.select({ id: users.id })
 		.from(users)
-		.where(
-			and(
-				inArray(users.id, hostIds),
-				eq(users.active, true),
-				inArray(users.role, ['manager', 'rep']),
-				or(eq(users.regionId, regionId), inArray(users.id, managers))
-			)
-		);
+		.where(and(inArray(users.id, hostIds), isHostContactOf(actor)));
 	const set = new Set(contacts.map((c) => c.id));
 	return people.map((p) => ({ ...p, isHostContact: set.has(p.id) }));
 }

@@ -1,7 +1,9 @@
-import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { visibleUsers } from '../access/people-scope.ts';
+import type { Actor } from '../access/policy.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { Db } from '../db/client.ts';
-import { managerRegions, organisations, regions, teams, users } from '../db/schema.ts';
+import { organisations, regions, teams, users } from '../db/schema.ts';
 import type { OrganisationKind, OrganisationStatus, Tier } from '../../shared/enums.ts';
 import type { Person } from '../../shared/people.ts';
 
@@ -34,7 +36,8 @@ const COLLEAGUES_SHOWN = 24;
 
 /**
  * Day-one home page: who I am, my organisation, my colleagues. A partner person sees only their
- * own company and their host contacts (the host's people of their region), never the directory.
+ * own company and their host contacts (the host's people of their region), never the directory:
+ * both lists are filtered by the access module's `visibleUsers` (the SQL twin of `canViewUser`).
  */
 export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
 	const [org] = await db
@@ -43,7 +46,6 @@ export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
 			kind: organisations.kind,
 			tier: organisations.tier,
 			status: organisations.status,
-			regionId: organisations.regionId,
 			regionName: regions.name
 		})
 		.from(organisations)
@@ -66,14 +68,11 @@ export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
 		.select(personColumns)
 		.from(users)
 		.innerJoin(organisations, eq(users.organisationId, organisations.id))
-		.where(and(sameGroup, eq(users.active, true), ne(users.id, me.id)))
+		.where(and(sameGroup, visibleUsers(me), eq(users.active, true), ne(users.id, me.id)))
 		.orderBy(asc(users.name))
 		.limit(COLLEAGUES_SHOWN);
 
-	const hostContacts =
-		me.organisationKind === 'partner' && org?.regionId
-			? await listHostContacts(db, org.regionId)
-			: [];
+	const hostContacts = me.organisationKind === 'partner' ? await listHostContacts(db, me) : [];
 
 	return {
 		organisation: {
@@ -90,23 +89,16 @@ export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
 	};
 }
 
-/** The host's reps of a partner's region and the managers who manage that region. */
-export async function listHostContacts(db: Db, regionId: string): Promise<Person[]> {
-	const managers = db
-		.select({ userId: managerRegions.userId })
-		.from(managerRegions)
-		.where(eq(managerRegions.regionId, regionId));
+/**
+ * A partner person's host contacts: the host people the access module lets them see (the host's
+ * reps of their region and the managers who manage it). Host people have none: they see everyone.
+ */
+export async function listHostContacts(db: Db, actor: Actor): Promise<Person[]> {
+	if (actor.organisationKind === 'host') return [];
 	return db
 		.select(personColumns)
 		.from(users)
 		.innerJoin(organisations, eq(users.organisationId, organisations.id))
-		.where(
-			and(
-				eq(organisations.kind, 'host'),
-				eq(users.active, true),
-				inArray(users.role, ['manager', 'rep']),
-				or(eq(users.regionId, regionId), inArray(users.id, managers))
-			)
-		)
+		.where(and(eq(organisations.kind, 'host'), visibleUsers(actor), eq(users.active, true)))
 		.orderBy(asc(users.name));
 }
