@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { BODY_LIMITS } from '../src/lib/server/http/limits.ts';
+import { LARGEST_BODY_LIMIT } from '../src/lib/server/http/limits.ts';
 import type { Runtime } from '../src/lib/server/runtime.ts';
 import { COLLAB_PATH } from '../src/lib/shared/collab.ts';
 import type { CollabServer } from './collab/index.ts';
@@ -27,7 +27,7 @@ export type RelaisServerOptions = {
 	 * server owns them — Vite's HMR in development.
 	 */
 	passUpgrade?: (req: IncomingMessage) => boolean;
-	/** Bodies declared larger than this get the readable 413 (default: BODY_LIMITS.import). */
+	/** Bodies declared larger than this get the readable 413 (default: LARGEST_BODY_LIMIT). */
 	bodyLimit?: number;
 	/**
 	 * A header this server sets on every request to the connection's real protocol (http or https),
@@ -70,7 +70,7 @@ const isEventStream = (res: ServerResponse) =>
 export function createRelaisServer(options: RelaisServerOptions): RelaisServer {
 	const { runtime, handler, collab = null } = options;
 	const log = runtime.log.child({ component: 'http' });
-	const bodyLimit = options.bodyLimit ?? BODY_LIMITS.import;
+	const bodyLimit = options.bodyLimit ?? LARGEST_BODY_LIMIT;
 	const state = { draining: false };
 	const open = new Set<ServerResponse>();
 

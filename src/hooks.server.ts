@@ -3,15 +3,9 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions';
 import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies';
+import { answerEndedSession } from '$lib/server/auth/ended';
 import { getRuntime } from '$lib/server/runtime';
-import {
-	assertBodySize,
-	BODY_LIMITS,
-	BodyTooLargeError,
-	bodyTooLargeMessage,
-	ROUTE_BODY_LIMITS,
-	tooLargePage
-} from '$lib/server/http/limits';
+import { limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import {
 	cookieName as LOCALE_COOKIE,
@@ -41,6 +35,9 @@ const handleAuth: Handle = async ({ event, resolve }) => {
 			event.locals.session = session;
 		} else {
 			deleteSessionCookie(event);
+			// A cookie that no longer opens a session: say so (sign-in page notice, or a 401 JSON).
+			const ended = answerEndedSession(event);
+			if (ended) return ended;
 		}
 	}
 	return resolve(event);
@@ -89,25 +86,16 @@ const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 
 /**
  * Each route accepts at most its own body size (1 MB unless it declares more): a readable 413
- * instead of reading a huge body. server/ already refused anything over the largest limit.
+ * instead of reading a huge body, an ActionResult for forms enhanced with JavaScript. A body sent
+ * without Content-Length is counted while read. server/ already refused anything over the largest
+ * limit.
  */
-const handleBodyLimit: Handle = ({ event, resolve }) => {
-	const limit = (event.route.id && ROUTE_BODY_LIMITS[event.route.id]) || BODY_LIMITS.default;
-	try {
-		assertBodySize(event.request, limit);
-	} catch (error) {
-		if (!(error instanceof BodyTooLargeError)) throw error;
-		const locale = getLocale();
-		const message = bodyTooLargeMessage(limit, locale);
-		const wantsHtml = (event.request.headers.get('accept') ?? '').includes('text/html');
-		return wantsHtml
-			? new Response(tooLargePage(message, locale), {
-					status: 413,
-					headers: { 'content-type': 'text/html; charset=utf-8' }
-				})
-			: Response.json({ message }, { status: 413 });
-	}
-	return resolve(event);
+const handleBodyLimit: Handle = async ({ event, resolve }) => {
+	const checked = await limitBody(event.request, routeBodyLimit(event.route.id), getLocale());
+	if ('response' in checked) return checked.response;
+	return resolve(
+		checked.request === event.request ? event : { ...event, request: checked.request }
+	);
 };
 
 export const handle = sequence(handleAuth, handleLocale, handleBodyLimit, handleSecurityHeaders);

@@ -48,6 +48,12 @@ function firstLink(listPath: string, selector: string) {
 }
 
 const INVITE = /^(invite someone|inviter quelqu.un)$/i;
+// Confirm dialogs of the people pages (ConfirmAction): only opened, never confirmed.
+const DEACTIVATE = /^(deactivate|désactiver)$/i;
+const DEACTIVATE_PERSON = /^(deactivate|désactiver) /i;
+const REVOKE = /^(withdraw the invitation of|retirer l.invitation de) /i;
+const DELETE = /^(delete|supprimer)$/i;
+const SUSPEND = /^(suspend this partner|suspendre ce partenaire)$/i;
 
 /** The signed-in layout's menus, opened on any page of the app. */
 const appMenus: A11yDialog[] = [
@@ -163,18 +169,30 @@ export const a11yRoutes: A11yRoute[] = [
 		route: '/(app)/company',
 		path: '/company',
 		as: PARTNER_ADMIN,
-		dialogs: [modal('the invitation dialog', INVITE)]
+		// The seed gives Alpha other people and a pending invitation (nicolas.faure@alpha.test).
+		dialogs: [
+			modal('the invitation dialog', INVITE),
+			modal('the deactivate dialog', DEACTIVATE_PERSON),
+			modal('the withdraw invitation dialog', REVOKE)
+		]
 	},
 	{
 		route: '/(app)/admin/users',
 		path: '/admin/users',
 		as: ADMIN,
-		dialogs: [modal('the invitation dialog', INVITE)]
+		// The seed keeps a pending invitation to the host company.
+		dialogs: [
+			modal('the invitation dialog', INVITE),
+			modal('the withdraw invitation dialog', REVOKE)
+		]
 	},
 	{
 		route: '/(app)/admin/users/[id=id]',
-		path: firstLink('/admin/users', 'main a[href^="/admin/users/"]'),
-		as: ADMIN
+		// A seeded active manager no test signs in as or changes: not the admin's own page, which
+		// has no deactivate button.
+		path: firstLink('/admin/users?q=sophie.lambert', 'main a[href^="/admin/users/"]'),
+		as: ADMIN,
+		dialogs: [modal('the deactivate dialog', DEACTIVATE)]
 	},
 	{
 		route: '/(app)/admin/organisations',
@@ -187,6 +205,22 @@ export const a11yRoutes: A11yRoute[] = [
 		path: firstLink('/admin/organisations', 'main a[href^="/admin/organisations/"]'),
 		as: ADMIN,
 		dialogs: [modal('the invitation dialog', INVITE)]
+	},
+	{
+		route: '/(app)/admin/organisations/[id=id]',
+		// An active partner with a pending invitation in the seed (nicolas.faure@alpha.test).
+		label: 'an active partner with its confirm dialogs',
+		path: async (page) => {
+			await page.goto('/admin/organisations');
+			const href = await page
+				.getByRole('link', { name: 'Alpha', exact: true })
+				.first()
+				.getAttribute('href');
+			if (!href) throw new Error('No Alpha on /admin/organisations.');
+			return new URL(href, page.url()).pathname;
+		},
+		as: ADMIN,
+		dialogs: [modal('the suspend dialog', SUSPEND), modal('the withdraw invitation dialog', REVOKE)]
 	},
 	{ route: '/(app)/admin/audit', path: '/admin/audit', as: ADMIN },
 	{ route: '/(app)/admin/outbox', path: '/admin/outbox', as: ADMIN },
@@ -212,8 +246,12 @@ export const a11yRoutes: A11yRoute[] = [
 			}
 		]
 	},
-	// A link that is not valid shows the page's explanation instead of its form.
-	{ route: '/(auth)/reset-password/[token]', path: '/reset-password/not-a-valid-token' },
+	// A link that is not valid answers 404 with the explanation and a way forward (+error.svelte).
+	{
+		route: '/(auth)/reset-password/[token]',
+		path: '/reset-password/not-a-valid-token',
+		status: 404
+	},
 	{
 		route: '/(auth)/reset-password/[token]',
 		// A real link, from the Outbox, shows the form.
@@ -229,7 +267,7 @@ export const a11yRoutes: A11yRoute[] = [
 			return new URL(await latestEmailLink(browser, REP, /^\/reset-password\//)).pathname;
 		}
 	},
-	{ route: '/(auth)/invitation/[token]', path: '/invitation/not-a-valid-token' },
+	{ route: '/(auth)/invitation/[token]', path: '/invitation/not-a-valid-token', status: 404 },
 	{
 		route: '/(auth)/invitation/[token]',
 		label: 'from an invitation e-mail',
@@ -368,7 +406,8 @@ export const a11yRoutes: A11yRoute[] = [
 		as: MANAGER,
 		dialogs: [
 			modal('the new contact dialog', NEW_CONTACT),
-			modal('the new opportunity dialog', NEW_OPPORTUNITY)
+			modal('the new opportunity dialog', NEW_OPPORTUNITY),
+			modal('the delete dialog', DELETE)
 		]
 	},
 	{
@@ -379,7 +418,8 @@ export const a11yRoutes: A11yRoute[] = [
 			/^(add the contact|ajouter le contact)$/i,
 			'contact'
 		),
-		as: MANAGER
+		as: MANAGER,
+		dialogs: [modal('the delete dialog', DELETE)]
 	},
 	{
 		route: '/(app)/opportunities/[id=id]',
@@ -390,7 +430,7 @@ export const a11yRoutes: A11yRoute[] = [
 			'opportunity'
 		),
 		as: MANAGER,
-		dialogs: [staleEdit]
+		dialogs: [staleEdit, modal('the delete dialog', DELETE)]
 	},
 	{ route: '/(app)/admin/deleted', path: '/admin/deleted', as: ADMIN },
 
@@ -465,7 +505,8 @@ export const a11yRoutes: A11yRoute[] = [
 	{
 		route: '/(app)/plans/[id=id]/settings',
 		path: async (page) => `${await newPlan(page)}/settings`,
-		as: MANAGER
+		as: MANAGER,
+		dialogs: [modal('the delete dialog', /^(delete the plan|supprimer le plan)$/i)]
 	},
 	{
 		route: '/(app)/plans/[id=id]/settings',
@@ -495,6 +536,26 @@ export const a11yRoutes: A11yRoute[] = [
 					await page
 						.getByRole('button', { name: /^(remove the section|retirer la section) /i })
 						.last()
+						.click();
+					await page.getByRole('dialog').waitFor();
+				}
+			},
+			{
+				name: 'the restore dialog',
+				open: async (page) => {
+					// A named version of the new plan, then "restore" on it.
+					await page.getByRole('tab', { name: /^(history|historique)$/i }).click();
+					const history = page.getByRole('region', { name: /^(history|historique)$/i });
+					await history
+						.getByLabel(/^(name the current version|nommer la version actuelle)$/i)
+						.fill('Audit');
+					await history
+						.getByRole('button', { name: /^(save version|enregistrer la version)$/i })
+						.click();
+					await history
+						.getByRole('listitem')
+						.filter({ hasText: 'Audit' })
+						.getByRole('button', { name: /^(restore this version|restaurer cette version)$/i })
 						.click();
 					await page.getByRole('dialog').waitFor();
 				}
@@ -561,7 +622,17 @@ a11yRoutes.push(
 		route: '/(app)/feed/[id=id]',
 		label: 'a community channel (banner), for a member partner',
 		path: feedChannel(/^Conseil des distributeurs/),
-		as: 'h.vasseur@vasseur-distribution.test'
+		as: 'h.vasseur@vasseur-distribution.test',
+		// Others' posts: the report dialog of a post card.
+		dialogs: [modal('the report dialog', /^(report|signaler)$/i)]
+	},
+	{
+		route: '/(app)/feed/[id=id]',
+		label: 'the same channel for the admin who opened it',
+		path: feedChannel(/^Conseil des distributeurs/),
+		as: ADMIN,
+		// Her own posts (delete) and others' (an admin hides or removes them in place).
+		dialogs: [modal('the hide dialog', /^(hide|masquer)$/i), modal('the delete dialog', DELETE)]
 	},
 	{
 		route: '/(app)/feed/posts/[id=id]',
@@ -598,6 +669,27 @@ a11yRoutes.push(
 			}
 		]
 	},
-	{ route: '/(app)/feed/[id=id]/settings', path: feedSettings, as: MANAGER },
-	{ route: '/(app)/admin/reports', path: '/admin/reports', as: ADMIN }
+	{
+		route: '/(app)/feed/[id=id]/settings',
+		path: feedSettings,
+		as: MANAGER,
+		dialogs: [
+			modal(
+				'the archive dialog',
+				/^(archive the channel|archiver le canal|reopen the channel|rouvrir le canal)$/i
+			)
+		]
+	},
+	{
+		route: '/(app)/admin/reports',
+		path: '/admin/reports',
+		as: ADMIN,
+		// The seed's open report (a post of the distributors' council): each decision's dialog.
+		// Its buttons are named "<decision> — <excerpt>".
+		dialogs: [
+			modal('the hide dialog', /^(hide|masquer) — /i),
+			modal('the remove dialog', /^(remove|retirer) — /i),
+			modal('the dismiss dialog', /^(dismiss|classer) — /i)
+		]
+	}
 );

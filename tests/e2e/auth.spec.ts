@@ -140,9 +140,12 @@ test.describe('password reset', () => {
 		await loginAs(page, email, 'nouveau-secret-2026');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Nadia/);
 
-		// The link works once.
-		await page.goto(link);
+		// The link works once: then 410 Gone, saying so, with a way to ask for a new one.
+		const reused = await page.goto(link);
+		expect(reused?.status()).toBe(410);
 		await expect(page.getByRole('alert')).toContainText(/already been used|déjà servi/);
+		await page.getByRole('link', { name: /Ask for a new link|Demander un nouveau lien/ }).click();
+		await expect(page).toHaveURL(/\/forgot-password$/);
 	});
 });
 
@@ -159,18 +162,21 @@ test.describe('bad input', () => {
 		expect(await response.text()).toContain('la limite est de 1');
 	});
 
-	test('an invitation or reset link with a forged token says so plainly', async ({
+	test('an invitation or reset link with a forged token says so plainly, with a 404', async ({
 		page,
 		context
 	}) => {
 		await setLocale(context, 'en');
-		for (const path of [
-			'/invitation/forged-token',
-			'/reset-password/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+		for (const [path, forward] of [
+			['/invitation/forged-token', 'Back to sign in'],
+			['/invitation/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Back to sign in'],
+			['/reset-password/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Ask for a new link']
 		]) {
 			const response = await page.goto(path);
-			expect(response?.status(), path).toBe(200);
+			expect(response?.status(), path).toBe(404);
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link cannot be used');
 			await expect(page.getByRole('alert')).toContainText('This link is not valid');
+			await expect(page.getByRole('link', { name: forward })).toBeVisible();
 		}
 	});
 });

@@ -56,10 +56,11 @@ test('an admin invites a rep, who joins through the outbox link, and the admin i
 	await invitee.getByRole('button', { name: 'Create my account' }).click();
 	await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Welcome, Léa Moreau');
 
-	// Without reloading, the admin's unread count goes up and the menu names the newcomer.
+	// Without reloading, the admin's unread count goes up and the menu names the newcomer. (Other
+	// specs running at the same time may add their own notifications for this admin: at least one.)
 	await expect
 		.poll(async () => unreadCount(await bell.getAttribute('aria-label')), { timeout: 10_000 })
-		.toBe(before + 1);
+		.toBeGreaterThan(before);
 	await bell.click();
 	await expect(admin.getByText('Léa Moreau a accepté votre invitation')).toBeVisible();
 

@@ -43,3 +43,13 @@ export function issueToMessage(issue: z.core.$ZodIssue): MessageRef {
 			return { key: 'error_invalid' };
 	}
 }
+
+/**
+ * Form fields whose typed value is never sent back to the page when a form is refused: passwords
+ * (`password`, `newPassword`, the confirmation `confirm`, the `current` one) and tokens.
+ */
+const SECRET_FIELDS = /password|token|^confirm$|^current$/i;
+
+export function isSecretField(name: string): boolean {
+	return SECRET_FIELDS.test(name);
+}

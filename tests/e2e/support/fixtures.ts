@@ -67,6 +67,18 @@ export async function setLocale(context: BrowserContext, locale: Locale) {
 	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: relaisUrl() }]);
 }
 
+/** A new browser context signed in as `email`, in English (the cookie wins over the stored choice). */
+export async function signedIn(
+	browser: Browser,
+	email: string
+): Promise<{ ctx: BrowserContext; page: Page }> {
+	const ctx = await browser.newContext({ baseURL: relaisUrl() });
+	const page = await ctx.newPage();
+	await loginAs(page, email);
+	await setLocale(ctx, 'en');
+	return { ctx, page };
+}
+
 /**
  * Waits until SvelteKit has hydrated the page (the root layout sets `data-hydrated` on <html> in
  * onMount), so clicks reach Svelte's handlers instead of the server-rendered HTML.

@@ -24,3 +24,17 @@ export function deleteSessionCookie(event: RequestEvent): void {
 		secure: secure(event)
 	});
 }
+
+/**
+ * The Set-Cookie header that removes the session cookie, for a response built without
+ * SvelteKit's resolve (which would otherwise add the deletion itself).
+ */
+export function expiredSessionCookie(event: RequestEvent): string {
+	return event.cookies.serialize(SESSION_COOKIE, '', {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: secure(event),
+		maxAge: 0
+	});
+}

@@ -1,13 +1,16 @@
 import type { z } from 'zod';
-import { issueToMessage, type FormFailure, type MessageRef } from '../../shared/forms.ts';
-
-const SECRET_FIELDS = /password|token/i;
+import {
+	isSecretField,
+	issueToMessage,
+	type FormFailure,
+	type MessageRef
+} from '../../shared/forms.ts';
 
 /** What the user typed, minus secrets, to send back with the errors. */
 export function keptValues(formData: FormData): Record<string, string> {
 	const values: Record<string, string> = {};
 	for (const [key, value] of formData) {
-		if (typeof value === 'string' && !SECRET_FIELDS.test(key)) values[key] = value.slice(0, 5000);
+		if (typeof value === 'string' && !isSecretField(key)) values[key] = value.slice(0, 5000);
 	}
 	return values;
 }

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { authorize, canImport, requireUser } from '$lib/server/access';
+import { BODY_LIMITS } from '$lib/server/http/limits';
 import { createImport, decodeCsv, ImportError } from '$lib/server/imports';
 import { IMPORT_KINDS } from '$lib/shared/enums';
 import type { MessageRef } from '$lib/shared/forms';
@@ -10,11 +11,28 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	const kinds = IMPORT_KINDS.filter((kind) => canImport(user, kind));
 	authorize(kinds.length > 0);
-	return { kinds };
+	// The page refuses a larger file before uploading it.
+	return { kinds, maxBytes: BODY_LIMITS.import };
 };
 
-const failure = (values: Record<string, string>, fieldErrors: Record<string, MessageRef>) =>
-	fail(400, { message: { key: 'error_form' }, fieldErrors, values });
+const failure = (
+	values: Record<string, string>,
+	fieldErrors: Record<string, MessageRef>,
+	status = 400
+) => fail(status, { message: { key: 'error_form' }, fieldErrors, values });
+
+/** A file over the import limit (the body limit leaves room for the form around it). */
+const tooLarge = (values: Record<string, string>) =>
+	failure(
+		values,
+		{
+			file: {
+				key: 'imports_error_file_too_large',
+				params: { megabytes: BODY_LIMITS.import / (1024 * 1024) }
+			}
+		},
+		413
+	);
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
@@ -27,6 +45,7 @@ export const actions: Actions = {
 		if (!(file instanceof File) || file.size === 0) {
 			return failure(values, { file: { key: 'imports_error_file_missing' } });
 		}
+		if (file.size > BODY_LIMITS.import) return tooLarge(values);
 		if (!/\.(csv|txt)$/i.test(file.name) && !/csv|text\/plain/.test(file.type)) {
 			return failure(values, { file: { key: 'imports_error_file_type' } });
 		}

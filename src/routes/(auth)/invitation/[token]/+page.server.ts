@@ -5,21 +5,14 @@ import { clientAddress } from '$lib/server/http/client';
 import { formMessage, parseForm } from '$lib/server/http/forms';
 import { acceptInvitationSchema } from '$lib/shared/schemas/auth';
 import { getLocale } from '$lib/paraglide/runtime';
+import { assertLinkUsable, refuseLinkError } from '../../link-refusal';
 import type { Actions, PageServerLoad } from './$types';
-
-const STATUS_MESSAGES = {
-	invalid: 'auth_token_invalid',
-	expired: 'auth_token_expired',
-	used: 'auth_token_used',
-	revoked: 'auth_invite_revoked'
-} as const;
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const invitation = await getInvitation(locals.runtime.db, params.token);
-	return {
-		invitation,
-		problem: invitation.status === 'valid' ? null : STATUS_MESSAGES[invitation.status]
-	};
+	// Forged → 404; expired, used or withdrawn → 410: the error page says which, and what next.
+	assertLinkUsable('invitation', invitation.status);
+	return { invitation };
 };
 
 export const actions: Actions = {
@@ -37,6 +30,7 @@ export const actions: Actions = {
 			setSessionCookie(event, token, session.expiresAt);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
+			refuseLinkError(error);
 			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code]));
 		}
 		redirect(303, '/');

@@ -8,18 +8,13 @@ import {
 import { clientAddress } from '$lib/server/http/client';
 import { formMessage, parseForm } from '$lib/server/http/forms';
 import { resetPasswordSchema } from '$lib/shared/schemas/auth';
+import { assertLinkUsable, refuseLinkError } from '../../link-refusal';
 import type { Actions, PageServerLoad } from './$types';
 
-const STATUS_MESSAGES = {
-	invalid: 'auth_token_invalid',
-	expired: 'auth_token_expired',
-	used: 'auth_token_used',
-	revoked: 'auth_token_invalid'
-} as const;
-
 export const load: PageServerLoad = async ({ params, locals }) => {
-	const status = await getPasswordResetStatus(locals.runtime.db, params.token);
-	return { status, problem: status === 'valid' ? null : STATUS_MESSAGES[status] };
+	// Forged → 404; expired or used → 410: the error page says which and offers a new link.
+	assertLinkUsable('reset', await getPasswordResetStatus(locals.runtime.db, params.token));
+	return {};
 };
 
 export const actions: Actions = {
@@ -36,6 +31,7 @@ export const actions: Actions = {
 			);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
+			refuseLinkError(error);
 			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code]));
 		}
 		redirect(303, '/login?reason=reset');

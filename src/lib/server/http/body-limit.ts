@@ -1,0 +1,162 @@
+// How a body beyond its limit is refused, shared by the SvelteKit hook (each route's limit) and
+// server/ (the largest limit, before the app): one readable 413, shaped for whoever asked — an
+// ActionResult for forms enhanced with JavaScript, a page for browsers, JSON for other clients.
+import {
+	assertBodySize,
+	BODY_LIMITS,
+	BodyTooLargeError,
+	bodyTooLargeMessage,
+	LARGEST_BODY_LIMIT,
+	ROUTE_BODY_LIMITS,
+	tooLargePage,
+	type BodyLocale
+} from './limits.ts';
+
+/** What a route accepts, by SvelteKit route id (1 MB unless it declares more). */
+export function routeBodyLimit(routeId: string | null): number {
+	return (routeId && ROUTE_BODY_LIMITS[routeId]) || BODY_LIMITS.default;
+}
+
+/**
+ * A failed form action as SvelteKit's `enhance` reads it (`deserialize`): `data` is encoded with
+ * devalue. For `{ message }` devalue's encoding is this array (the object pointing at index 1,
+ * then the string); written out here because devalue is only a dependency of SvelteKit.
+ */
+export function actionFailure(status: number, message: string) {
+	return { type: 'failure' as const, status, data: JSON.stringify([{ message: 1 }, message]) };
+}
+
+export type TooLargeAnswer = { contentType: string; body: string };
+
+/**
+ * The 413's body: an ActionResult when SvelteKit's `enhance` posted the form (it sends
+ * `x-sveltekit-action: true` and ignores anything else, so the person would see nothing), a
+ * small page for browsers, `{ message }` for other clients.
+ */
+export function tooLargeAnswer(
+	asker: { accept: string | null | undefined; action: boolean },
+	limitBytes: number,
+	locale: BodyLocale
+): TooLargeAnswer {
+	const message = bodyTooLargeMessage(limitBytes, locale);
+	if (asker.action) {
+		const body = JSON.stringify(actionFailure(413, message));
+		return { contentType: 'application/json; charset=utf-8', body };
+	}
+	if ((asker.accept ?? '').includes('text/html')) {
+		return { contentType: 'text/html; charset=utf-8', body: tooLargePage(message, locale) };
+	}
+	return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ message }) };
+}
+
+function tooLargeResponse(request: Request, limitBytes: number, locale: BodyLocale): Response {
+	const answer = tooLargeAnswer(
+		{
+			accept: request.headers.get('accept'),
+			action: request.headers.get('x-sveltekit-action') === 'true'
+		},
+		limitBytes,
+		locale
+	);
+	return new Response(answer.body, {
+		status: 413,
+		headers: { 'content-type': answer.contentType, 'content-language': locale }
+	});
+}
+
+/**
+ * Reads a body sent without Content-Length (chunked), counting its bytes: the bytes when they fit
+ * in `limitBytes`, else null. Past the limit the rest is read and dropped rather than cancelled:
+ * cancelling the stream destroys the socket and the client would never see the 413. adapter-node
+ * errors the stream beyond BODY_SIZE_LIMIT (LARGEST_BODY_LIMIT), which bounds that reading.
+ */
+export async function readBodyWithin(
+	body: ReadableStream<Uint8Array>,
+	limitBytes: number
+): Promise<Uint8Array<ArrayBuffer> | null> {
+	const reader = body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		let next: ReadableStreamReadResult<Uint8Array>;
+		try {
+			next = await reader.read();
+		} catch (error) {
+			// adapter-node's own 413 (BODY_SIZE_LIMIT): too large for this route too.
+			if (size > limitBytes || (error as { status?: unknown })?.status === 413) return null;
+			throw error;
+		}
+		if (next.done) break;
+		size += next.value.byteLength;
+		if (size <= limitBytes) chunks.push(next.value);
+		else chunks.length = 0;
+		// Where adapter-node would have stopped (the dev server has no limit of its own).
+		if (size > LARGEST_BODY_LIMIT) return null;
+	}
+	if (size > limitBytes) return null;
+	const bytes = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		bytes.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return bytes;
+}
+
+/**
+ * Reads a refused body to its end in the background, dropping it: left unread, the upload stalls
+ * and the browser never shows the answer; cancelled, the socket is destroyed (a reset). Declared
+ * lengths beyond LARGEST_BODY_LIMIT never get here (server/ refuses them first).
+ */
+async function dropBody(body: ReadableStream<Uint8Array>): Promise<void> {
+	const reader = body.getReader();
+	while (!(await reader.read()).done) {
+		// dropped
+	}
+}
+
+/**
+ * The hook's check of a request against its route's limit: a readable 413 for a declared length
+ * over it; a body without declared length is read here within the limit (browsers always declare
+ * it, other clients may stream), and the route gets a request over those bytes.
+ */
+export async function limitBody(
+	request: Request,
+	limitBytes: number,
+	locale: BodyLocale
+): Promise<{ request: Request } | { response: Response }> {
+	try {
+		assertBodySize(request, limitBytes);
+	} catch (error) {
+		if (!(error instanceof BodyTooLargeError)) throw error;
+		// The client went away: nothing left to drop.
+		if (request.body) dropBody(request.body).catch(() => {});
+		return { response: tooLargeResponse(request, limitBytes, locale) };
+	}
+	if (!request.body || request.headers.has('content-length')) return { request };
+	const bytes = await readBodyWithin(request.body, limitBytes);
+	if (!bytes) return { response: tooLargeResponse(request, limitBytes, locale) };
+	const headers = new Headers(request.headers);
+	headers.delete('transfer-encoding');
+	headers.set('content-length', String(bytes.byteLength));
+	return {
+		request: new Request(request.url, {
+			method: request.method,
+			headers,
+			body: bytes,
+			signal: request.signal
+		})
+	};
+}
+
+/**
+ * Sets adapter-node's BODY_SIZE_LIMIT (read when build/handler.js is imported) to the largest
+ * body the app accepts. It is not a setting: the limits are the routes' own, a lower value would
+ * refuse the CSV imports the page allows, a higher one would change nothing. Returns the value
+ * found in the environment when it differed, to warn about it.
+ */
+export function applyBodySizeLimit(env: NodeJS.ProcessEnv): string | undefined {
+	const found = env.BODY_SIZE_LIMIT;
+	env.BODY_SIZE_LIMIT = String(LARGEST_BODY_LIMIT);
+	return found !== undefined && found !== env.BODY_SIZE_LIMIT ? found : undefined;
+}

@@ -1,0 +1,238 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
+import { notify } from '../../src/lib/server/notifications/index.ts';
+import { COLLAB_CLOSE_CODES } from '../../src/lib/shared/collab.ts';
+import { GET as eventsRoute } from '../../src/routes/api/events/+server.ts';
+import { actions as userActions } from '../../src/routes/(app)/admin/users/[id=id]/+page.server.ts';
+import { actions as organisationActions } from '../../src/routes/(app)/admin/organisations/[id=id]/+page.server.ts';
+import { openDocument, type OpenDocument } from '../support/collab.ts';
+import { drivers } from '../support/db.ts';
+import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
+import { createTestPlan } from '../support/plans.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { readSse, type SseReader } from '../support/sse.ts';
+
+// Deactivating someone, or suspending their company, from the admin pages ends their live
+// connections at once, end to end: a real HTTP server with the collaboration server on /collab
+// and the live stream served by the real GET /api/events route (behind what handleAuth does with
+// the cookie); the admin pages' own form actions make the change. The person's event stream ends
+// and their collaboration socket closes with 4403 long before any heartbeat, a colleague's stay
+// open, and the old cookie opens neither again.
+
+type EventsEvent = Parameters<typeof eventsRoute>[0];
+
+const REVOKED = COLLAB_CLOSE_CODES.accessRevoked;
+// The stream re-checks its session every 25 s by itself: ending within this shows the revocation
+// event did it.
+const AT_ONCE = { timeout: 3_000, interval: 20 };
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+	for (const part of (header ?? '').split(';')) {
+		const [key, ...value] = part.trim().split('=');
+		if (key === name) return value.join('=');
+	}
+	return undefined;
+}
+
+describe.each(drivers())('revoking access ends live connections on %s', (driver) => {
+	let server: TestServer;
+	let admin: TestUser;
+	const streams: SseReader[] = [];
+	const documents: OpenDocument[] = [];
+
+	/** GET /api/events as the app serves it: the session from the cookie, then the real route. */
+	async function app(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', server.url);
+		if (url.pathname !== '/api/events') {
+			res.writeHead(404).end();
+			return;
+		}
+		const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
+		const { session, user } = token
+			? await validateSessionToken(server.runtime.db, token)
+			: { session: null, user: null };
+		const gone = new AbortController();
+		res.on('close', () => gone.abort());
+		const response = await eventsRoute({
+			locals: { user, session, runtime: server.runtime },
+			cookies: { get: (name: string) => (name === SESSION_COOKIE ? token : undefined) },
+			request: new Request(url, { signal: gone.signal })
+		} as unknown as EventsEvent);
+		// setHeader, as SvelteKit does: the server recognises event streams by it.
+		for (const [key, value] of response.headers) res.setHeader(key, value);
+		res.writeHead(response.status);
+		if (!response.body) return void res.end();
+		Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
+	}
+
+	async function listen(person: TestUser): Promise<SseReader> {
+		const response = await fetch(`${server.url}/api/events`, {
+			headers: { cookie: person.cookie }
+		});
+		expect(response.status).toBe(200);
+		const stream = readSse(response.body!);
+		streams.push(stream);
+		await expect.poll(() => stream.text(), AT_ONCE).toContain(': connected');
+		return stream;
+	}
+
+	async function edit(person: TestUser, name: string): Promise<OpenDocument> {
+		const document = openDocument({
+			url: server.collabUrl,
+			origin: server.origin,
+			name,
+			cookie: person.cookie
+		});
+		documents.push(document);
+		expect(await document.outcome).toEqual({ status: 'authenticated' });
+		return document;
+	}
+
+	/** A bystander's connections: the socket's edits still reach the server, the stream delivers. */
+	async function stillLive(document: OpenDocument, stream: SseReader, person: TestUser) {
+		expect(document.closeCodes).toEqual([]);
+		document.doc.getText('body').insert(0, 'toujours là ');
+		await expect.poll(() => document.provider.unsyncedChanges, AT_ONCE).toBe(0);
+		await notify(server.runtime.db, { userIds: [person.user.id], kind: 'test' });
+		await expect
+			.poll(() => stream.messages.map((m) => m.type), AT_ONCE)
+			.toContain('notification.created');
+	}
+
+	/** What the old cookie gets now: the live stream's status, and a new collaboration socket. */
+	async function oldCookie(person: TestUser, name: string) {
+		const response = await fetch(`${server.url}/api/events`, {
+			headers: { cookie: person.cookie }
+		});
+		const body = (await response.json()) as { message?: unknown };
+		const document = openDocument({
+			url: server.collabUrl,
+			origin: server.origin,
+			name,
+			cookie: person.cookie
+		});
+		documents.push(document);
+		return { status: response.status, message: body.message, collab: await document.outcome };
+	}
+
+	/** A form post to an admin page's action, by the workspace admin, as SvelteKit hands it over. */
+	async function adminAction<E>(
+		action: (event: E) => unknown,
+		path: string,
+		id: string,
+		form: Record<string, string>
+	): Promise<unknown> {
+		const { session, user } = await validateSessionToken(server.runtime.db, admin.token);
+		const body = new FormData();
+		for (const [key, value] of Object.entries(form)) body.set(key, value);
+		return action({
+			locals: { user, session, runtime: server.runtime },
+			params: { id },
+			url: new URL(path, server.url),
+			request: new Request(new URL(path, server.url), { method: 'POST', body }),
+			getClientAddress: () => '127.0.0.1'
+		} as unknown as E);
+	}
+
+	beforeAll(async () => {
+		server = await startTestServer({ driver, handler: (req, res) => void app(req, res) });
+		admin = await createTestUser(server.runtime.db, { role: 'admin' });
+	});
+	afterAll(async () => {
+		for (const document of documents) document.destroy();
+		await Promise.all(streams.map((stream) => stream.cancel()));
+		await server?.stop();
+	});
+
+	it('deactivating a user on the admin page ends their event stream and collaboration socket at once', async () => {
+		const leaver = await createTestUser(server.runtime.db, { role: 'rep' });
+		const colleague = await createTestUser(server.runtime.db, { role: 'rep' });
+		const plan = await createTestPlan(server.runtime.db, { ownerId: leaver.user.id });
+		const other = await createTestPlan(server.runtime.db, { ownerId: colleague.user.id });
+		const leaverStream = await listen(leaver);
+		const colleagueStream = await listen(colleague);
+		const leaverSocket = await edit(leaver, plan.shared);
+		const colleagueSocket = await edit(colleague, other.shared);
+
+		const result = await adminAction(
+			userActions.deactivate,
+			`/admin/users/${leaver.user.id}?/deactivate`,
+			leaver.user.id,
+			{}
+		);
+		expect(result).toMatchObject({ success: { key: 'admin_user_deactivated' } });
+
+		await expect.poll(() => leaverSocket.closeCodes, AT_ONCE).toContain(REVOKED);
+		await leaverStream.ended;
+		// (Events published in the same transaction may arrive while the session is re-checked.)
+		expect(leaverStream.messages.at(-1)?.type).toBe('session.ended');
+
+		// The colleague's connections are untouched: the socket still edits, the stream still delivers.
+		await stillLive(colleagueSocket, colleagueStream, colleague);
+
+		// The old cookie opens nothing any more.
+		expect(await oldCookie(leaver, plan.shared)).toEqual({
+			status: 401,
+			message: expect.any(String),
+			collab: { status: 'denied', reason: 'session-invalid' }
+		});
+		expect(await validateSessionToken(server.runtime.db, leaver.token)).toEqual({
+			session: null,
+			user: null
+		});
+	});
+
+	it('suspending a partner company on the admin page ends the live connections of its people at once', async () => {
+		const partner = await createTestOrganisation(server.runtime.db);
+		const partnerAdmin = await createTestUser(server.runtime.db, {
+			role: 'partner_admin',
+			organisation: partner
+		});
+		const partnerMember = await createTestUser(server.runtime.db, {
+			role: 'partner_member',
+			organisation: partner
+		});
+		const host = await createTestUser(server.runtime.db, { role: 'rep' });
+		const plan = await createTestPlan(server.runtime.db, {
+			ownerId: host.user.id,
+			sharedWithId: partner.id
+		});
+		const streams = {
+			partnerAdmin: await listen(partnerAdmin),
+			partnerMember: await listen(partnerMember),
+			host: await listen(host)
+		};
+		const sockets = {
+			partnerAdmin: await edit(partnerAdmin, plan.shared),
+			partnerMember: await edit(partnerMember, plan.shared),
+			host: await edit(host, plan.shared)
+		};
+
+		const result = await adminAction(
+			organisationActions.status,
+			`/admin/organisations/${partner.id}?/status`,
+			partner.id,
+			{ status: 'suspended' }
+		);
+		expect(result).toMatchObject({ success: { key: 'admin_organisation_suspended' } });
+
+		for (const who of ['partnerAdmin', 'partnerMember'] as const) {
+			await expect.poll(() => sockets[who].closeCodes, AT_ONCE).toContain(REVOKED);
+			await streams[who].ended;
+			expect(streams[who].messages.at(-1)?.type).toBe('session.ended');
+		}
+		// The host person editing the same plan keeps going.
+		await stillLive(sockets.host, streams.host, host);
+
+		for (const person of [partnerAdmin, partnerMember]) {
+			expect(await oldCookie(person, plan.shared)).toEqual({
+				status: 401,
+				message: expect.any(String),
+				collab: { status: 'denied', reason: 'session-invalid' }
+			});
+		}
+	});
+});
