@@ -225,7 +225,7 @@ describe.each(drivers())('the HTTP server on %s', (driver) => {
 
 	it('answers a body over 50 MB with a readable French page for a French browser', async () => {
 		const answer = await post(server.url, {
-			declared: BODY_LIMITS.import + 1,
+			declared: LARGEST_BODY_LIMIT + 1,
 			send: 2 * 1024 * 1024,
 			headers: {
 				accept: 'text/html,application/xhtml+xml',
@@ -242,7 +242,7 @@ describe.each(drivers())('the HTTP server on %s', (driver) => {
 
 	it('answers a body over 50 MB with a JSON message in English for other clients', async () => {
 		const answer = await post(`${server.url}/api/import`, {
-			declared: BODY_LIMITS.import + 1,
+			declared: LARGEST_BODY_LIMIT + 1,
 			send: 64 * 1024,
 			headers: { accept: 'application/json', 'accept-language': 'en-GB' }
 		});
@@ -254,7 +254,7 @@ describe.each(drivers())('the HTTP server on %s', (driver) => {
 
 	it('answers a form enhanced with JavaScript over 50 MB with a failed action the page shows', async () => {
 		const answer = await post(server.url, {
-			declared: BODY_LIMITS.import + 1,
+			declared: LARGEST_BODY_LIMIT + 1,
 			send: 64 * 1024,
 			headers: { ...ENHANCED, 'accept-language': 'fr-FR,fr;q=0.9' }
 		});
