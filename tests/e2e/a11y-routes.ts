@@ -555,6 +555,8 @@ export const a11yRoutes: A11yRoute[] = [
 					await history
 						.getByRole('listitem')
 						.filter({ hasText: 'Audit' })
+						// The page is reused for each language and width: one more "Audit" each time.
+						.first()
 						.getByRole('button', { name: /^(restore this version|restaurer cette version)$/i })
 						.click();
 					await page.getByRole('dialog').waitFor();

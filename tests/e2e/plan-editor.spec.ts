@@ -128,6 +128,39 @@ async function myName(page: Page): Promise<string> {
 	return (await page.locator('.user-menu .who').innerText()).trim();
 }
 
+test('the editor takes no keys before the server copy of the plan arrives', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const creator = await signedIn(browser, DEMO.rep, 'en');
+	// A second browser: no copy of this plan on the device, so only the server's copy can fill it.
+	const reader = await signedIn(browser, DEMO.rep, 'en');
+	try {
+		const path = await newPlan(creator.page, 'en');
+		let release: () => void = () => {};
+		const arrived = new Promise<void>((resolve) => (release = resolve));
+		await reader.page.routeWebSocket(/\/collab$/, (ws) => {
+			// The page's messages go through; the server's answers wait until released.
+			const server = ws.connectToServer();
+			server.onMessage((message) => void arrived.then(() => ws.send(message)));
+		});
+		await reader.page.goto(path);
+		await waitForHydration(reader.page);
+		const editor = summary(reader.page);
+		await expect(editor).toHaveAttribute('aria-readonly', 'true');
+		await editor.click();
+		await reader.page.keyboard.type('too early', { delay: 15 });
+
+		release();
+		await expect(editor).toHaveText(/\S/);
+		await expect(editor).toHaveAttribute('aria-readonly', 'false');
+		await expect(editor).not.toContainText('too early');
+		await typeAtEnd(reader.page, editor, 'In time');
+		await expect(editor).toContainText('In time');
+	} finally {
+		await creator.context.close();
+		await reader.context.close();
+	}
+});
+
 for (const locale of ['en', 'fr'] as const) {
 	const t = TEXT[locale];
 

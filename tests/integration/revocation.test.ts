@@ -8,6 +8,7 @@ import { COLLAB_CLOSE_CODES } from '../../src/lib/shared/collab.ts';
 import { GET as eventsRoute } from '../../src/routes/api/events/+server.ts';
 import { actions as userActions } from '../../src/routes/(app)/admin/users/[id=id]/+page.server.ts';
 import { actions as organisationActions } from '../../src/routes/(app)/admin/organisations/[id=id]/+page.server.ts';
+import { POST as everywhereRoute } from '../../src/routes/(auth)/logout/everywhere/+server.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
 import { drivers } from '../support/db.ts';
 import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
@@ -183,6 +184,26 @@ describe.each(drivers())('revoking access ends live connections on %s', (driver)
 			session: null,
 			user: null
 		});
+	});
+
+	it('signing out everywhere ends the event streams and sockets of every session of the account', async () => {
+		const person = await createTestUser(server.runtime.db, { role: 'rep' });
+		const plan = await createTestPlan(server.runtime.db, { ownerId: person.user.id });
+		const stream = await listen(person);
+		const socket = await edit(person, plan.shared);
+
+		const { session, user } = await validateSessionToken(server.runtime.db, person.token);
+		const answer = await everywhereRoute({
+			locals: { user, session, runtime: server.runtime },
+			cookies: { delete: () => {}, set: () => {}, get: () => person.token },
+			url: new URL('/logout/everywhere', server.url),
+			request: new Request(new URL('/logout/everywhere', server.url), { method: 'POST' })
+		} as unknown as Parameters<typeof everywhereRoute>[0]).catch((redirect: unknown) => redirect);
+		expect(answer).toMatchObject({ status: 303, location: '/login?reason=signed-out' });
+
+		await expect.poll(() => socket.closeCodes, AT_ONCE).toContain(REVOKED);
+		await stream.ended;
+		expect(stream.messages.at(-1)?.type).toBe('session.ended');
 	});
 
 	it('suspending a partner company on the admin page ends the live connections of its people at once', async () => {

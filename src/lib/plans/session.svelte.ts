@@ -46,7 +46,11 @@ export class PlanDocumentSession {
 	readonly name: string;
 	status: SaveStatus = $state({ state: 'saving' });
 	peers: Peer[] = $state([]);
-	/** True once the server's copy has been received (or the local copy, offline). */
+	/**
+	 * True once the server's copy has been received, or a copy this device kept from an earlier
+	 * visit is loaded. Editors wait for it: text typed into an empty document before the server's
+	 * copy arrives would land beside the plan's content instead of inside it.
+	 */
 	ready = $state(false);
 	/** When the server says the document is read-only for this person. */
 	readOnly = $state(false);
@@ -143,11 +147,11 @@ export class PlanDocumentSession {
 	 * state only grows, so an old `saved` still proves what it covered.
 	 */
 	private async restored(): Promise<void> {
-		if (this.doc.store.clients.size > 0) {
-			this.tracker.record(Y.encodeStateAsUpdate(this.doc));
-			const last = parseSavedMessage(String((await this.persistence?.get(SAVED_KEY)) ?? ''));
-			if (last) this.tracker.saved(last);
-		}
+		// Nothing kept on this device (a first visit): wait for the server's copy.
+		if (this.doc.store.clients.size === 0) return;
+		this.tracker.record(Y.encodeStateAsUpdate(this.doc));
+		const last = parseSavedMessage(String((await this.persistence?.get(SAVED_KEY)) ?? ''));
+		if (last) this.tracker.saved(last);
 		this.ready = true;
 		this.refresh();
 	}

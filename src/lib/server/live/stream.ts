@@ -81,10 +81,20 @@ export function createEventStream(options: EventStreamOptions): ReadableStream<U
 				send(frameOf(event, message));
 			});
 
+			// A re-check asked for while one is running: the running one may have read the session
+			// before it was revoked, so another follows it (else the stream lived on until the next
+			// heartbeat, 25 s later — seen with "sign out everywhere" on PostgreSQL).
+			let again = false;
+
 			// Each beat re-checks the session: a revoked one ends the stream, a changed role applies.
 			async function beat() {
-				if (checking || closed) return;
+				if (closed) return;
+				if (checking) {
+					again = true;
+					return;
+				}
 				checking = true;
+				again = false;
 				try {
 					const current = await options.revalidate();
 					if (!current) {
@@ -100,6 +110,7 @@ export function createEventStream(options: EventStreamOptions): ReadableStream<U
 					checking = false;
 				}
 				send(': heartbeat\n\n');
+				if (again) void beat();
 			}
 
 			const heartbeat = setInterval(() => void beat(), options.heartbeatMs ?? 25_000);
