@@ -72,6 +72,13 @@ test('signing out everywhere ends the other browser’s session and its live str
 	await expect(timeline).toHaveAttribute('data-live', 'false');
 	await phone.waitForTimeout(500);
 	expect(reopened).toBe(0);
+	// The page says so at once, with a way back to this page (nothing typed is lost: no redirect).
+	const notice = phone.getByRole('main').getByRole('status').filter({ hasText: ENDED_EN });
+	await expect(notice).toBeVisible();
+	await expect(notice.getByRole('link', { name: 'Sign in again' })).toHaveAttribute(
+		'href',
+		'/login?reason=session-ended&next=%2Ffeed'
+	);
 
 	// Its next navigation (client-side) goes to sign in, saying why, and comes back after.
 	await phone
