@@ -70,7 +70,8 @@ describe.each(drivers())('awareness on the collaboration server (%s)', (driver) 
 		const frame = new Uint8Array([name.length, ...name, 1, 2, 3, 0x81]);
 		const connections = () =>
 			server.collab?.hocuspocus.documents.get(shared)?.getConnectionsCount() ?? 0;
-		expect(connections()).toBe(2);
+		// Authenticated comes before the document is loaded and the connection attached to it.
+		await expect.poll(connections).toBe(2);
 		bad.socket.send(frame);
 		await expect.poll(connections).toBe(1);
 
