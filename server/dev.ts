@@ -2,30 +2,23 @@
 // middleware mode serving the app with hot reloading.
 import type { IncomingMessage } from 'node:http';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
-import { applyBodySizeLimit } from '../src/lib/server/http/body-limit.ts';
-import { LARGEST_BODY_LIMIT } from '../src/lib/server/http/limits.ts';
+import { applyBodySizeLimit, warnIgnoredBodySizeLimit } from '../src/lib/server/http/body-limit.ts';
 import { createCollabServer } from './collab/index.ts';
 import { createRelaisServer } from './http.ts';
 import { handleShutdownSignals, startRuntime } from './process.ts';
 
 // As in production (SvelteKit's dev server itself does not limit bodies): larger requests get our
-// readable 413 (bodyLimit below); routes enforce their own limits in the hook.
+// readable 413 (server/http.ts); routes enforce their own limits in the hook.
 const ignoredBodySizeLimit = applyBodySizeLimit(process.env);
 
 const { config, runtime } = await startRuntime({ migrate: true, seed: true });
-if (ignoredBodySizeLimit) {
-	runtime.log.warn(
-		{ BODY_SIZE_LIMIT: ignoredBodySizeLimit, used: LARGEST_BODY_LIMIT },
-		'BODY_SIZE_LIMIT is not a setting: Relais sets it to the largest body it accepts; remove it from the environment'
-	);
-}
+warnIgnoredBodySizeLimit(runtime.log, ignoredBodySizeLimit);
 
 let vite: ViteDevServer | null = null;
 const collab = createCollabServer({ runtime });
 const relais = createRelaisServer({
 	runtime,
 	collab,
-	bodyLimit: LARGEST_BODY_LIMIT,
 	handler: (req, res, next) => {
 		if (!vite) return next();
 		vite.middlewares(req, res, next);

@@ -2,14 +2,13 @@
 // the SvelteKit app and the collaboration server on HOST:PORT.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applyBodySizeLimit } from '../src/lib/server/http/body-limit.ts';
-import { LARGEST_BODY_LIMIT } from '../src/lib/server/http/limits.ts';
+import { applyBodySizeLimit, warnIgnoredBodySizeLimit } from '../src/lib/server/http/body-limit.ts';
 import { createCollabServer } from './collab/index.ts';
 import { createRelaisServer, type NodeHandler } from './http.ts';
 import { handleShutdownSignals, startRuntime } from './process.ts';
 
 // Before the app is loaded: adapter-node reads BODY_SIZE_LIMIT once, when build/handler.js is.
-// Larger requests get our readable 413 (bodyLimit below); routes enforce their own limits.
+// Larger requests get server/http.ts's readable 413; routes enforce their own limits.
 const ignoredBodySizeLimit = applyBodySizeLimit(process.env);
 
 // Without ORIGIN, adapter-node takes the host from the request but assumes https, which breaks
@@ -20,12 +19,7 @@ const deriveProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (deriveProtocol) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 
 const { config, runtime } = await startRuntime({ migrate: true, seed: true });
-if (ignoredBodySizeLimit) {
-	runtime.log.warn(
-		{ BODY_SIZE_LIMIT: ignoredBodySizeLimit, used: LARGEST_BODY_LIMIT },
-		'BODY_SIZE_LIMIT is not a setting: Relais sets it to the largest body it accepts; remove it from the environment'
-	);
-}
+warnIgnoredBodySizeLimit(runtime.log, ignoredBodySizeLimit);
 
 // RELAIS_HANDLER is for tests only: a module exporting `handler`, used instead of the build so
 // that the process tests (data directory lock, shutdown) do not need `npm run build`.
@@ -50,7 +44,6 @@ const relais = createRelaisServer({
 	runtime,
 	handler,
 	collab,
-	bodyLimit: LARGEST_BODY_LIMIT,
 	protocolHeader: deriveProtocol ? PROTOCOL_HEADER : undefined
 });
 const url = await relais.listen(config.port, config.host);

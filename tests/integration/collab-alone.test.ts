@@ -3,29 +3,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDb, type Database } from '../../src/lib/server/db/index.ts';
-import { richText, SUMMARY_FIELD, writeRichText } from '../../src/lib/shared/plan-doc.ts';
+import { richText, SUMMARY_FIELD } from '../../src/lib/shared/plan-doc.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
 import { drivers, freshDatabase } from '../support/db.ts';
 import { createTestUser, type TestUser } from '../support/factories.ts';
-import { createTestPlan } from '../support/plans.ts';
+import { createTestPlan, seededPlanState as seeded, summaryText } from '../support/plans.ts';
 import { migratedDataDir, spawnRelais, type RelaisProcess } from '../support/process.ts';
 import { docOf, savedCovers, storedState } from '../support/yjs.ts';
 
 // `npm run collab` (server/collab.ts): the collaboration server alone, as a real child process,
 // the way it runs for scale-out. It answers /healthz and /collab only, authenticates sockets with
 // the app's session cookie, syncs and stores plan documents, and stops cleanly on SIGTERM.
-
-function summaryText(doc: Y.Doc): string {
-	const paragraph = richText(doc, SUMMARY_FIELD).get(0);
-	const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : null;
-	return text instanceof Y.XmlText ? text.toString() : '';
-}
-
-function seeded(): Uint8Array {
-	const doc = new Y.Doc();
-	writeRichText(doc, SUMMARY_FIELD, [{ type: 'paragraph', text: 'Plan' }]);
-	return Y.encodeStateAsUpdate(doc);
-}
 
 describe.each(drivers())('the collaboration server alone on %s', { timeout: 120_000 }, (driver) => {
 	let relais: RelaisProcess;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDb, type Database } from '../../src/lib/server/db/index.ts';
-import { richText, SUMMARY_FIELD, writeRichText } from '../../src/lib/shared/plan-doc.ts';
+import { richText, SUMMARY_FIELD } from '../../src/lib/shared/plan-doc.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
 import { drivers, freshDatabase, type Driver } from '../support/db.ts';
 import { createTestUser, type TestUser } from '../support/factories.ts';
-import { createTestPlan } from '../support/plans.ts';
+import { createTestPlan, seededPlanState as seeded, summaryText } from '../support/plans.ts';
 import { migratedDataDir, spawnRelais, type RelaisProcess } from '../support/process.ts';
 import { docOf, savedCovers, storedState } from '../support/yjs.ts';
 
@@ -25,18 +25,6 @@ function freePort(): Promise<number> {
 			probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
 		});
 	});
-}
-
-function summaryText(doc: Y.Doc): string {
-	const paragraph = richText(doc, SUMMARY_FIELD).get(0);
-	const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : null;
-	return text instanceof Y.XmlText ? text.toString() : '';
-}
-
-function seeded(): Uint8Array {
-	const doc = new Y.Doc();
-	writeRichText(doc, SUMMARY_FIELD, [{ type: 'paragraph', text: 'Plan' }]);
-	return Y.encodeStateAsUpdate(doc);
 }
 
 describe.each(drivers())('the collaboration process on %s', { timeout: 120_000 }, (driver) => {

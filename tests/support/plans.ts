@@ -2,7 +2,13 @@ import * as Y from 'yjs';
 import { tables, type Db } from '../../src/lib/server/db/index.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
 import type { PlanPersonAccess, PlanShareMode } from '../../src/lib/shared/enums.ts';
-import { meta, PLAN_SCHEMA_VERSION } from '../../src/lib/shared/plan-doc.ts';
+import {
+	meta,
+	PLAN_SCHEMA_VERSION,
+	richText,
+	SUMMARY_FIELD,
+	writeRichText
+} from '../../src/lib/shared/plan-doc.ts';
 
 export type TestPlan = typeof tables.plans.$inferSelect & {
 	/** `plan.<id>` */
@@ -91,4 +97,18 @@ export async function setTestPersonAccess(
 			target: [tables.planPersonAccess.planId, tables.planPersonAccess.userId],
 			set: { access }
 		});
+}
+
+/** A plan document whose summary is one paragraph, "Plan" (the process tests edit it). */
+export function seededPlanState(): Uint8Array {
+	const doc = new Y.Doc();
+	writeRichText(doc, SUMMARY_FIELD, [{ type: 'paragraph', text: 'Plan' }]);
+	return Y.encodeStateAsUpdate(doc);
+}
+
+/** The text of the summary's first paragraph. */
+export function summaryText(doc: Y.Doc): string {
+	const paragraph = richText(doc, SUMMARY_FIELD).get(0);
+	const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : null;
+	return text instanceof Y.XmlText ? text.toString() : '';
 }

@@ -11,6 +11,7 @@ import {
 	tooLargePage,
 	type BodyLocale
 } from './limits.ts';
+import type { Logger } from '../log/index.ts';
 
 /** What a route accepts, by SvelteKit route id (1 MB unless it declares more). */
 export function routeBodyLimit(routeId: string | null): number {
@@ -159,4 +160,13 @@ export function applyBodySizeLimit(env: NodeJS.ProcessEnv): string | undefined {
 	const found = env.BODY_SIZE_LIMIT;
 	env.BODY_SIZE_LIMIT = String(LARGEST_BODY_LIMIT);
 	return found !== undefined && found !== env.BODY_SIZE_LIMIT ? found : undefined;
+}
+
+/** Tells, in the log, that a BODY_SIZE_LIMIT from the environment was replaced (applyBodySizeLimit). */
+export function warnIgnoredBodySizeLimit(log: Logger, ignored: string | undefined): void {
+	if (!ignored) return;
+	log.warn(
+		{ BODY_SIZE_LIMIT: ignored, used: LARGEST_BODY_LIMIT },
+		'BODY_SIZE_LIMIT is not a setting: Relais sets it to the largest body it accepts; remove it from the environment'
+	);
 }
