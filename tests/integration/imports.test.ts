@@ -164,6 +164,10 @@ describe.each(drivers())('CSV imports on %s', (driver) => {
 		});
 
 		// Progress was published to the importer only, ending at 100 % with the exact counts.
+		// On PostgreSQL events come back through LISTEN/NOTIFY, after the job has finished.
+		await expect
+			.poll(() => events.some((e) => e.data.importId === opps.id && e.data.status === 'done'))
+			.toBe(true);
 		const last = events.filter((e) => e.data.importId === opps.id).at(-1)!;
 		expect(last.audience).toEqual({ users: [admin.user.id] });
 		expect(last.data).toMatchObject({

@@ -395,7 +395,8 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 		expect(thread.comments[0].body).toContain(`(${alphaMember.user.id})`);
 		expect(thread.comments[0].body).toContain('@Bob Beta');
 		expect(thread.comments[0].body).not.toContain(betaMember.user.id);
-		expect(events.some((e) => e.type === 'plan.comment')).toBe(true);
+		// On PostgreSQL the event comes back through LISTEN/NOTIFY, after the call returns.
+		await expect.poll(() => events.some((e) => e.type === 'plan.comment')).toBe(true);
 
 		// Marie replies: the admin (participant) is told.
 		const marie = (await resolvePlanAccess(db(), actor(alphaMember), alphaPlanId))!;
@@ -426,8 +427,13 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 			body: internalBody
 		});
 		expect((await notified(alphaMember)).length).toBe(1);
-		const internalEvent = events.filter((e) => e.type === 'plan.comment').at(-1)!;
-		expect(internalEvent.audience).toEqual({ organisation: null });
+		const internalEvent = () =>
+			events.find(
+				(e) =>
+					e.type === 'plan.comment' && (e.data as { document?: string }).document === 'internal'
+			);
+		await expect.poll(internalEvent).toBeDefined();
+		expect(internalEvent()!.audience).toEqual({ organisation: null });
 	});
 
 	describe('endpoints', () => {
