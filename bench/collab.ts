@@ -32,7 +32,7 @@ import {
 	PLAN_SCHEMA_VERSION
 } from '../src/lib/shared/plan-doc.ts';
 import { applyStoredState, savedMessage } from '../server/collab/extensions/persistence.ts';
-import { docFromState, versionText } from '../src/lib/server/plans/versions.ts';
+import { docFromState, versionText } from '../src/lib/server/plans/texts.ts';
 import { VARIANTS, type Mark, type Variant } from './collab-server.ts';
 import { checkEncoding, Client, makeTemplate, recorder, type Template } from './collab-wire.ts';
 import * as lib from './lib.ts';
@@ -188,7 +188,12 @@ type Server = { variant: Variant; child: ChildProcess; port: number; exited: Pro
 
 const SERVER_SCRIPT = new URL('./collab-server.ts', import.meta.url).pathname;
 
-async function startServer(variant: Variant, databaseUrl: string, port = 0): Promise<Server> {
+async function startServer(
+	variant: Variant,
+	databaseUrl: string,
+	port = 0,
+	eldResolutionMs?: number
+): Promise<Server> {
 	const child = fork(SERVER_SCRIPT, [], {
 		// BENCH_SERVER_ARGS adds Node options to the servers (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
 		execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
@@ -197,7 +202,14 @@ async function startServer(variant: Variant, databaseUrl: string, port = 0): Pro
 	});
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const ready = await Promise.race([
-		lib.ask<{ port: number }>(child, { kind: 'init', variant, databaseUrl, origin: ORIGIN, port }),
+		lib.ask<{ port: number }>(child, {
+			kind: 'init',
+			variant,
+			databaseUrl,
+			origin: ORIGIN,
+			port,
+			eldResolutionMs
+		}),
 		exited.then(() => {
 			throw new Error(`the ${variant} server exited while starting (see its error above)`);
 		})
@@ -649,6 +661,8 @@ type PersistenceResult = {
 	loaded: number;
 	loadBlock: number[];
 	storeBlock: number[];
+	loadGc: number[];
+	storeGc: number[];
 	/** CPU ms of each synchronous stretch Relais runs, by name. */
 	parts: Map<string, number[]>;
 };
@@ -718,13 +732,16 @@ async function persistence(url: string, big: Y.Doc): Promise<PersistenceResult> 
 		loaded: 0,
 		loadBlock: [],
 		storeBlock: [],
+		loadGc: [],
+		storeGc: [],
 		parts: new Map()
 	};
 	for (let r = 0; r < ROUNDS + 1; r++) {
 		const parts = new Map<string, number[]>();
 		synchronousParts(state, r === 0 ? parts : result.parts); // the first is a warm-up
 	}
-	const s = await startServer('relais', url);
+	// A 1 ms monitor: a block of B ms reads as B to B + 1 ms (at 10 ms it read up to 10 ms long).
+	const s = await startServer('relais', url, 0, 1);
 	try {
 		for (let r = 0; r < ROUNDS; r++) {
 			// Relais: open it (onLoadDocument reads the row and applies it), then one keystroke and
@@ -742,6 +759,11 @@ async function persistence(url: string, big: Y.Doc): Promise<PersistenceResult> 
 			const store = await mark(s);
 			result.loadBlock.push(load.eldMax);
 			result.storeBlock.push(store.eldMax);
+			result.loadGc.push(load.gcMaxMs);
+			result.storeGc.push(store.gcMaxMs);
+			console.log(
+				`round ${r + 1}: loading blocked ${lib.fmt(load.eldMax)} ms (longest GC pause ${lib.fmt(load.gcMaxMs)} ms, ${load.gcMaxKind || '–'}), storing ${lib.fmt(store.eldMax)} ms (GC ${lib.fmt(store.gcMaxMs)} ms, ${store.gcMaxKind || '–'})`
+			);
 		}
 	} finally {
 		await stopServer(s);
@@ -750,13 +772,15 @@ async function persistence(url: string, big: Y.Doc): Promise<PersistenceResult> 
 		['what', 'ms, median [min–max]'],
 		[
 			[
-				`Relais server, event-loop delay max while loading (client synced ${lib.fmt(result.loaded / 1024, 0)} KiB; wall clock)`,
+				`Relais server, longest event-loop block while loading (1 ms monitor; client synced ${lib.fmt(result.loaded / 1024, 0)} KiB; wall clock)`,
 				lib.fmtSpread(lib.spread(result.loadBlock))
 			],
 			[
-				'Relais server, event-loop delay max while storing (last client leaves; wall clock)',
+				'Relais server, longest event-loop block while storing (1 ms monitor; last client leaves; wall clock)',
 				lib.fmtSpread(lib.spread(result.storeBlock))
 			],
+			['Relais server, longest GC pause while loading', lib.fmtSpread(lib.spread(result.loadGc))],
+			['Relais server, longest GC pause while storing', lib.fmtSpread(lib.spread(result.storeGc))],
 			...[...result.parts].map(([name, ms]) => [`CPU of ${name}`, lib.fmtSpread(lib.spread(ms))])
 		]
 	);

@@ -13,6 +13,7 @@ import {
 	type Transport
 } from './context.ts';
 import { afterPlanStored } from '../../src/lib/server/plans/store.ts';
+import { planTextsWorker } from './plan-texts.ts';
 import { createPresencePublisher, startPlanPresence } from '../../src/lib/server/plans/presence.ts';
 import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts';
 import { DirectAwareness } from './awareness.ts';
@@ -94,10 +95,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const { runtime } = options;
 	const log = runtime.log.child({ component: 'collab' });
 	const processId = crypto.randomUUID();
+	// Texts of large plans (search, version diffs) are computed in a worker thread.
+	const texts = planTextsWorker(log);
 	const persistence = new Persistence({
 		db: runtime.db,
 		log,
-		afterStore: options.afterStore ?? afterPlanStored
+		afterStore: options.afterStore ?? ((db, input) => afterPlanStored(db, { ...input, texts }))
 	});
 	const presence = createPresencePublisher({
 		db: runtime.db,
@@ -294,6 +297,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			persistence.retryNow(hocuspocus);
 			await waitForUnload();
 			await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+			// Every store (and what follows it) has ended with the unload.
+			await texts.close();
 			// Clients that did not answer the close handshake.
 			for (const transport of transports) transport.ws.terminate();
 			transports.clear();

@@ -1,5 +1,6 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import { and, eq } from 'drizzle-orm';
+import { readBytes } from '../../src/lib/server/db/bytes.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { planVersions } from '../../src/lib/server/db/schema.ts';
 import type { Logger } from '../../src/lib/server/log/index.ts';
@@ -7,6 +8,7 @@ import { planDocumentAccess } from '../../src/lib/server/plans/access.ts';
 import { applyRestoredState } from '../../src/lib/server/plans/versions.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
 import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts';
+import { nextTurn } from '../../src/lib/server/turns.ts';
 import type { CollabContext, Transport } from './context.ts';
 
 /** Live events the collaboration server acts on (published by the plan pages and history). */
@@ -28,7 +30,15 @@ export async function recheckPlanConnections(options: {
 	const { hocuspocus, db, planId } = options;
 	const closing = new Set<Transport>();
 	for (const kind of PLAN_DOCUMENTS) {
-		const document = hocuspocus.documents.get(planDocumentName(planId, kind));
+		const name = planDocumentName(planId, kind);
+		let document = hocuspocus.documents.get(name);
+		const loading = hocuspocus.loadingDocuments.get(name);
+		if (!document && loading) {
+			// Hocuspocus lets a connection in (with the access it had) before its document has
+			// loaded, and attaches it after: wait for both, or it would keep its old rights.
+			document = await loading.catch(() => undefined);
+			await nextTurn();
+		}
 		if (!document) continue;
 		for (const connection of document.getConnections()) {
 			const context = connection.context as CollabContext;
@@ -61,23 +71,23 @@ export async function applyPlanRestore(options: {
 	const { hocuspocus, db, planId, document, versionId } = options;
 	const name = planDocumentName(planId, document);
 	if (!hocuspocus.documents.has(name) && !hocuspocus.loadingDocuments.has(name)) return false;
-	const [row] = await db
-		.select({ state: planVersions.state })
-		.from(planVersions)
-		.where(
-			and(
-				eq(planVersions.id, versionId),
-				eq(planVersions.planId, planId),
-				eq(planVersions.document, document)
-			)
-		);
-	if (!row) {
+	const state = await readBytes(
+		db,
+		planVersions,
+		planVersions.state,
+		and(
+			eq(planVersions.id, versionId),
+			eq(planVersions.planId, planId),
+			eq(planVersions.document, document)
+		)!
+	);
+	if (!state) {
 		options.log.warn({ planId, document, versionId }, 'restored version not found');
 		return false;
 	}
 	// A document still loading reads plan_documents, which already has the restore.
 	const live = hocuspocus.documents.get(name);
 	if (!live) return false;
-	applyRestoredState(live, row.state);
+	applyRestoredState(live, state);
 	return true;
 }

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { BYTES_SLICE } from '../../src/lib/server/db/bytes.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { publishLiveEvent } from '../../src/lib/server/live/events.ts';
 import { editorsOf } from '../../src/lib/server/plans/presence.ts';
@@ -275,6 +276,50 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 				.toEqual(['a0', 'a1']);
 		});
 
+		it('stores and reloads a plan larger than a bytea slice, its texts computed in the worker', async () => {
+			const { shared, id } = await plan();
+			const a = connect({ name: shared, user: owner });
+			await a.outcome;
+			await expect.poll(() => paragraphText(a.doc)?.toString()).toBe('Start');
+			// ~420 KB: four slices of 128 KiB each way, and above the worker's 64 KiB.
+			const long = ' pipeline renewal Zéphyr'.repeat(17_500);
+			paragraphText(a.doc)!.insert(5, long);
+			addRow(a.doc, 'actions', {
+				id: 'big',
+				title: 'Quarterly Zanzibar review',
+				ownerId: '',
+				due: '',
+				status: 'todo'
+			});
+			await expect.poll(() => savedCovers(a)).toBe(true);
+
+			const state = await stored(shared);
+			expect(state.byteLength).toBeGreaterThan(3 * BYTES_SLICE);
+			expect(contents(docOf(state))).toEqual(contents(a.doc));
+			const [row] = await db()
+				.select({ byteSize: tables.planDocuments.byteSize })
+				.from(tables.planDocuments)
+				.where(eq(tables.planDocuments.name, shared));
+			expect(row.byteSize).toBe(state.byteLength);
+			// The search text came back from the worker: folded, searchable.
+			const found = async () =>
+				db()
+					.select({ id: tables.plans.id })
+					.from(tables.plans)
+					.where(
+						sql`${tables.plans.search} @@ to_tsquery('simple', 'zanzibar & zephyr') and ${tables.plans.id} = ${id}`
+					);
+			await expect.poll(async () => (await found()).length).toBe(1);
+
+			// Reopened by a fresh client after the unload: read back in slices, whole.
+			a.destroy();
+			await expect.poll(() => server.collab?.hocuspocus.documents.has(shared)).toBe(false);
+			const b = connect({ name: shared, user: owner });
+			await b.outcome;
+			await expect.poll(() => paragraphText(b.doc)?.length).toBe(5 + long.length);
+			expect(contents(b.doc)).toEqual(contents(docOf(state)));
+		});
+
 		it('does not write a document nobody changed', async () => {
 			const { shared } = await plan();
 			const [before] = await db()
@@ -546,7 +591,9 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 				syncUpdateMessage(shared, new Uint8Array(10 * 1024 * 1024 + 1)) as Uint8Array<ArrayBuffer>
 			);
 			await expect.poll(() => bad.closeCodes, { timeout: 20_000 }).toContain(1009);
-			paragraphText(good.doc)?.insert(0, 'Still ');
+			// `outcome` is the authentication: the content may still be on its way.
+			await expect.poll(() => paragraphText(good.doc)?.toString()).toBe('Start');
+			paragraphText(good.doc)!.insert(0, 'Still ');
 			await expect.poll(() => savedCovers(good)).toBe(true);
 			expect(good.closeCodes).toEqual([]);
 			expect(paragraphText(docOf(await stored(shared)))?.toString()).toBe('Still Start');

@@ -22,13 +22,12 @@ import {
 import { resolvePlanAccess } from '../../src/lib/server/plans/access.ts';
 import {
 	AUTO_VERSION_INTERVAL_MS,
-	docFromState,
 	maybeAutoVersion,
 	resetPendingAuthors,
 	restoreUpdate,
-	restoreVersion,
-	versionText
+	restoreVersion
 } from '../../src/lib/server/plans/versions.ts';
+import { docFromState, versionText } from '../../src/lib/server/plans/texts.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
 import {
 	addRow,

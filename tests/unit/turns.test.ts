@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyStoredState } from '../../server/collab/extensions/persistence.ts';
 import { foldText } from '../../src/lib/shared/normalise.ts';
-import { foldInTurns } from '../../src/lib/server/turns.ts';
+import { readFile } from 'node:fs';
+import { foldInTurns, nextTurn } from '../../src/lib/server/turns.ts';
 
 describe('long work cut into turns', () => {
 	it('folds a long text exactly as foldText does, letting other callbacks run between slices', async () => {
@@ -49,5 +50,24 @@ describe('applyStoredState', () => {
 		expect(() => applyStoredState(doc, new Uint8Array([5, 200, 1]), null)).toThrow();
 		doc.getText('t').insert(0, 'x');
 		expect(seen).toHaveLength(1);
+	});
+});
+
+describe('nextTurn', () => {
+	it('lets a due timer run first, even when called from a socket or file callback', async () => {
+		// From an I/O callback a single setImmediate runs before the loop's next timers: a long
+		// job cut with it would still block them (bench/collab.ts "persistence").
+		let ran = false;
+		await new Promise<void>((resolve, reject) => {
+			readFile(import.meta.filename, (error) => {
+				if (error) return reject(error);
+				setTimeout(() => (ran = true), 0);
+				const until = performance.now() + 3;
+				while (performance.now() < until); // the timer is due
+				// Settles when nextTurn does.
+				resolve(nextTurn());
+			});
+		});
+		expect(ran).toBe(true);
 	});
 });

@@ -11,6 +11,7 @@ import type {
 import { isTransactionOrigin } from '@hocuspocus/server';
 import { eq, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
+import { appendRestOfBytes, firstSliceOf, readBytes } from '../../../src/lib/server/db/bytes.ts';
 import type { Db } from '../../../src/lib/server/db/index.ts';
 import { planDocuments } from '../../../src/lib/server/db/schema.ts';
 import type { Logger } from '../../../src/lib/server/log/index.ts';
@@ -114,15 +115,15 @@ export class Persistence implements Extension {
 	async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>) {
 		// Authentication refuses every other name before a document is loaded.
 		if (!parsePlanDocumentName(documentName)) throw new Error('not a plan document');
+		const where = eq(planDocuments.name, documentName);
+		// The mark first, then the state (in slices: readBytes): a state newer than its mark only
+		// makes the next store merge what it already has; the other way round could lose a write.
 		const [row] = await this.db
-			.select({
-				state: planDocuments.state,
-				updatedAt: planDocuments.updatedAt,
-				byteSize: planDocuments.byteSize
-			})
+			.select({ updatedAt: planDocuments.updatedAt, byteSize: planDocuments.byteSize })
 			.from(planDocuments)
-			.where(eq(planDocuments.name, documentName));
-		if (row) applyStoredState(document, row.state, MERGE_ORIGIN);
+			.where(where);
+		const state = row && (await readBytes(this.db, planDocuments, planDocuments.state, where));
+		if (state) applyStoredState(document, state, MERGE_ORIGIN);
 		// Every later change (clients, restores, merges) marks the document as to be stored.
 		document.on('update', () => this.changed.add(documentName));
 		// A plan document without a row starts empty (plans are created with both rows).
@@ -214,37 +215,39 @@ export class Persistence implements Extension {
 		let snapshot = Y.snapshot(document);
 		// What changes from now on is stored by the next store (a failed write marks it again).
 		this.changed.delete(name);
+		const where = eq(planDocuments.name, name);
 		return this.db.transaction(async (tx) => {
-			const inserted = await tx
-				.insert(planDocuments)
-				.values({
-					name,
-					planId: parsed.planId,
-					document: parsed.document,
-					state,
-					stateVector: Y.encodeStateVector(document),
-					byteSize: state.byteLength
-				})
-				.onConflictDoNothing()
-				.returning({ updatedAt: planDocuments.updatedAt });
-			if (inserted.length > 0) {
-				return { state, snapshot, at: inserted[0].updatedAt, size: state.byteLength };
-			}
 			const [row] = await tx
 				.select({ updatedAt: planDocuments.updatedAt, byteSize: planDocuments.byteSize })
 				.from(planDocuments)
-				.where(eq(planDocuments.name, name))
+				.where(where)
 				.for('update');
+			if (!row) {
+				// Plans are created with both rows; this is a document whose row went missing. Two
+				// processes inserting at once: one fails on the key and retries (then merging).
+				const [inserted] = await tx
+					.insert(planDocuments)
+					.values({
+						name,
+						planId: parsed.planId,
+						document: parsed.document,
+						state: firstSliceOf(state),
+						stateVector: Y.encodeStateVector(snapshot.sv),
+						byteSize: state.byteLength
+					})
+					.returning({ updatedAt: planDocuments.updatedAt });
+				await appendRestOfBytes(tx, planDocuments, planDocuments.state, where, state);
+				return { state, snapshot, at: inserted.updatedAt, size: state.byteLength };
+			}
 			const foreign = !mark || row.updatedAt.getTime() !== mark.at || row.byteSize !== mark.size;
 			if (foreign) {
 				// Someone else wrote since our last store (another process, a restore): take in what
-				// the row has and this copy lacks, so that writing cannot lose it.
-				const [current] = await tx
-					.select({ state: planDocuments.state })
-					.from(planDocuments)
-					.where(eq(planDocuments.name, name));
-				if (!Y.snapshotContainsUpdate(snapshot, current.state)) {
-					Y.applyUpdate(document, current.state, MERGE_ORIGIN);
+				// the row has and this copy lacks, so that writing cannot lose it. The row is locked
+				// (for update above): its slices cannot change under us.
+				const current =
+					(await readBytes(tx, planDocuments, planDocuments.state, where)) ?? new Uint8Array(0);
+				if (!Y.snapshotContainsUpdate(snapshot, current)) {
+					Y.applyUpdate(document, current, MERGE_ORIGIN);
 					state = Y.encodeStateAsUpdate(document);
 					snapshot = Y.snapshot(document);
 					// The merge is written by this very store.
@@ -254,13 +257,14 @@ export class Persistence implements Extension {
 			const [updated] = await tx
 				.update(planDocuments)
 				.set({
-					state,
+					state: firstSliceOf(state),
 					stateVector: Y.encodeStateVector(snapshot.sv),
 					byteSize: state.byteLength,
 					updatedAt: sql`now()`
 				})
-				.where(eq(planDocuments.name, name))
+				.where(where)
 				.returning({ updatedAt: planDocuments.updatedAt });
+			await appendRestOfBytes(tx, planDocuments, planDocuments.state, where, state);
 			return { state, snapshot, at: updated.updatedAt, size: state.byteLength };
 		});
 	}

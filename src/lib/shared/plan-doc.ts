@@ -75,6 +75,20 @@ export type RowLists = {
 };
 export type RowListName = keyof RowLists;
 
+/** Every structured section, in the plan's order (versions, undo, texts walk them all). */
+export const ROW_LISTS: readonly RowListName[] = [
+	'goals',
+	'stakeholders',
+	'actions',
+	'swot.strengths',
+	'swot.weaknesses',
+	'swot.opportunities',
+	'swot.threats',
+	'whitespace.products',
+	'whitespace.units',
+	'sections'
+];
+
 /** Rich-text fields: the summary, the free sections, the internal notes. */
 export const SUMMARY_FIELD = 'summary';
 export const NOTES_FIELD = 'notes';

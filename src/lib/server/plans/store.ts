@@ -2,7 +2,6 @@ import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { foldedSearchVector } from '../crm/scope.ts';
 import { foldText } from '../../shared/normalise.ts';
-import { foldInTurns } from '../turns.ts';
 import type { Db } from '../db/client.ts';
 import { planActions, plans, users } from '../db/schema.ts';
 import {
@@ -10,7 +9,8 @@ import {
 	type PlanActionStatus,
 	type PlanDocument
 } from '../../shared/enums.ts';
-import { planSearchText, readRows } from '../../shared/plan-doc.ts';
+import { readRows } from '../../shared/plan-doc.ts';
+import { planTextsInThread, type PlanSearchText, type PlanTexts } from './texts.ts';
 import { maybeAutoVersion } from './versions.ts';
 
 // What follows a store of a plan document by the collaboration server: the projections the rest
@@ -34,6 +34,8 @@ export type StoredPlanDocument = {
 	state?: Uint8Array;
 	/** Users whose connections sent updates since the previous store. */
 	authorIds: string[];
+	/** Where the search and version texts are computed (the collaboration server: a worker). */
+	texts?: PlanTexts;
 };
 
 function validDate(value: unknown): string | null {
@@ -123,18 +125,20 @@ export async function mirrorPlanActions(db: Db, planId: string, doc: Y.Doc): Pro
 	});
 }
 
-/** plans.summary_text and plans.search from the shared document, and updated_at. */
-export async function refreshPlanSearch(db: Db, planId: string, doc: Y.Doc): Promise<void> {
-	const summary = planSearchText(doc);
+/** plans.summary_text and plans.search from the shared document's search text, and updated_at. */
+export async function refreshPlanSearch(
+	db: Db,
+	planId: string,
+	text: PlanSearchText | Promise<PlanSearchText>
+): Promise<void> {
 	const [plan] = await db.select({ title: plans.title }).from(plans).where(eq(plans.id, planId));
 	if (!plan) return;
-	// A 1 MB plan's text takes ~10 ms to fold: in slices, the collaboration server stays responsive.
-	const folded = await foldInTurns(`${plan.title} ${summary}`, foldText);
+	const { summary, folded } = await text;
 	await db
 		.update(plans)
 		.set({
 			summaryText: summary,
-			search: foldedSearchVector(folded),
+			search: foldedSearchVector(`${foldText(plan.title)} ${folded}`),
 			updatedAt: sql`now()`
 		})
 		.where(eq(plans.id, planId));
@@ -145,14 +149,21 @@ export async function refreshPlanSearch(db: Db, planId: string, doc: Y.Doc): Pro
  * shared document, then an automatic version when one is due (versions.ts decides).
  */
 export async function afterPlanStored(db: Db, input: StoredPlanDocument): Promise<void> {
+	const texts = input.texts ?? planTextsInThread;
+	const state = input.state ?? Y.encodeStateAsUpdate(input.doc);
 	if (input.document === 'shared') {
+		// Asked for first: a worker computes it while the actions are mirrored.
+		const search = texts.search({ state, doc: input.doc });
+		// Its failure is reported where it is awaited; not as an unhandled rejection before that.
+		search.catch(() => undefined);
 		await mirrorPlanActions(db, input.planId, input.doc);
-		await refreshPlanSearch(db, input.planId, input.doc);
+		await refreshPlanSearch(db, input.planId, search);
 	}
 	await maybeAutoVersion(db, {
 		planId: input.planId,
 		document: input.document,
-		state: input.state ?? Y.encodeStateAsUpdate(input.doc),
-		authorIds: input.authorIds
+		state,
+		authorIds: input.authorIds,
+		texts
 	});
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../db/client.ts';
 import { organisations, planDocuments, planVersions, users } from '../db/schema.ts';
@@ -6,15 +6,16 @@ import { publishLiveEvent, type LiveAudience } from '../live/events.ts';
 import { planDocumentName } from '../../shared/collab.ts';
 import type { PlanDocument, PlanVersionKind } from '../../shared/enums.ts';
 import type { PlanVersionItem } from '../../shared/plan-history.ts';
-import {
-	fragmentText,
-	NOTES_FIELD,
-	readRows,
-	richText,
-	SUMMARY_FIELD,
-	type RowListName
-} from '../../shared/plan-doc.ts';
+import { appendRestOfBytes, firstSliceOf, readBytes } from '../db/bytes.ts';
 import { nextTurn } from '../turns.ts';
+import { ROW_LISTS, SUMMARY_FIELD } from '../../shared/plan-doc.ts';
+import {
+	docFromState,
+	isFragmentName,
+	MAP_TYPES,
+	planTextsInThread,
+	type PlanTexts
+} from './texts.ts';
 
 // Version history of plan documents, built on Yjs itself (Tiptap Pro's history is not an option).
 //
@@ -31,47 +32,6 @@ import { nextTurn } from '../turns.ts';
 //   state and receiving the event) changes nothing — Yjs updates are idempotent.
 
 export const AUTO_VERSION_INTERVAL_MS = 10 * 60 * 1000;
-
-const ROW_LISTS: readonly RowListName[] = [
-	'goals',
-	'stakeholders',
-	'actions',
-	'swot.strengths',
-	'swot.weaknesses',
-	'swot.opportunities',
-	'swot.threats',
-	'whitespace.products',
-	'whitespace.units',
-	'sections'
-];
-const MAP_TYPES = ['meta', 'whitespace.cells'] as const;
-const isFragmentName = (name: string) =>
-	name === SUMMARY_FIELD || name === NOTES_FIELD || name.startsWith('section.');
-
-export function docFromState(state: Uint8Array): Y.Doc {
-	const doc = new Y.Doc();
-	if (state.byteLength > 0) Y.applyUpdate(doc, state);
-	return doc;
-}
-
-/** The plain text of a whole plan document (rich text and structured rows): for rough diffs. */
-export function versionText(doc: Y.Doc): string {
-	const parts: string[] = [fragmentText(richText(doc, SUMMARY_FIELD))];
-	for (const name of ROW_LISTS) {
-		for (const row of readRows(doc, name)) {
-			const values = Object.entries(row as Record<string, unknown>)
-				.filter(([key]) => key !== 'id' && !key.endsWith('Id'))
-				.map(([, value]) => (typeof value === 'string' ? value : ''));
-			parts.push(values.filter(Boolean).join(' '));
-			if (name === 'sections') {
-				const id = (row as { id: string }).id;
-				parts.push(fragmentText(richText(doc, `section.${id}`)));
-			}
-		}
-	}
-	parts.push(fragmentText(richText(doc, NOTES_FIELD)));
-	return parts.filter(Boolean).join('\n');
-}
 
 /** Characters added and removed between two texts, roughly: what lies between the common ends. */
 export function roughTextDiff(before: string, after: string): { added: number; removed: number } {
@@ -96,9 +56,26 @@ function sameStateVector(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Did the content change between two states? Inserts move the state vector; deletions the text. */
-export function contentChanged(before: Uint8Array, after: Uint8Array): boolean {
+export async function contentChanged(
+	before: Uint8Array,
+	after: Uint8Array,
+	texts: PlanTexts = planTextsInThread
+): Promise<boolean> {
 	if (!sameStateVector(before, after)) return true;
-	return versionText(docFromState(before)) !== versionText(docFromState(after));
+	return (await texts.version(before)) !== (await texts.version(after));
+}
+
+/** Remembers each state's text for the length of one operation (states are compared by identity). */
+function rememberTexts(texts: PlanTexts): PlanTexts {
+	const known = new WeakMap<Uint8Array, Promise<string>>();
+	return {
+		version(state) {
+			let text = known.get(state);
+			if (!text) known.set(state, (text = texts.version(state)));
+			return text;
+		},
+		search: (input) => texts.search(input)
+	};
 }
 
 // --- Restoring -------------------------------------------------------------------------------
@@ -204,6 +181,10 @@ export type CreateVersionInput = {
 	authorIds: string[];
 	/** Tests inject time. */
 	at?: Date;
+	/** Where the texts for the diff are computed (the collaboration server: a worker). */
+	texts?: PlanTexts;
+	/** The document's latest version, when the caller has just read it. */
+	previous?: LatestVersion | null;
 };
 
 export type CreatedVersion = {
@@ -213,45 +194,63 @@ export type CreatedVersion = {
 	charsRemoved: number;
 };
 
-async function latestVersion(db: Db, planId: string, document: PlanDocument, before?: Date) {
+type LatestVersion = { id: string; createdAt: Date; state: Uint8Array };
+
+/** The newest version of a document; its state is read only when asked for (it may be 1 MB). */
+async function latestVersion(db: Db, planId: string, document: PlanDocument) {
 	const [row] = await db
-		.select({ id: planVersions.id, state: planVersions.state, createdAt: planVersions.createdAt })
+		.select({ id: planVersions.id, createdAt: planVersions.createdAt })
 		.from(planVersions)
-		.where(
-			and(
-				eq(planVersions.planId, planId),
-				eq(planVersions.document, document),
-				before ? lt(planVersions.createdAt, before) : undefined
-			)
-		)
+		.where(and(eq(planVersions.planId, planId), eq(planVersions.document, document)))
 		.orderBy(desc(planVersions.createdAt))
 		.limit(1);
 	return row ?? null;
 }
 
+async function withState(db: Db, version: { id: string; createdAt: Date }) {
+	const state = await readBytes(
+		db,
+		planVersions,
+		planVersions.state,
+		eq(planVersions.id, version.id)
+	);
+	return { ...version, state: state ?? new Uint8Array(0) };
+}
+
 /** Inserts a version with the characters added and removed since the previous one. */
 export async function createVersion(db: Db, input: CreateVersionInput): Promise<CreatedVersion> {
-	const previous = await latestVersion(db, input.planId, input.document);
-	// Two decodes of a 1 MB plan in one turn would block the collaboration server's event loop
-	// for ~30 ms: let sockets and timers run between them.
-	const before = previous ? versionText(docFromState(previous.state)) : '';
+	const texts = input.texts ?? planTextsInThread;
+	let previous = input.previous;
+	if (previous === undefined) {
+		const latest = await latestVersion(db, input.planId, input.document);
+		previous = latest && (await withState(db, latest));
+	}
+	// Two decodes of a 1 MB plan in one turn would block the event loop for ~30 ms: in this
+	// thread, let sockets and timers run between them.
+	const before = previous ? await texts.version(previous.state) : '';
 	if (previous) await nextTurn();
-	const diff = roughTextDiff(before, versionText(docFromState(input.state)));
-	const [row] = await db
-		.insert(planVersions)
-		.values({
-			planId: input.planId,
-			document: input.document,
-			kind: input.kind,
-			name: input.name?.trim() || null,
-			state: input.state,
-			authorIds: [...new Set(input.authorIds)],
-			charsAdded: diff.added,
-			charsRemoved: diff.removed,
-			createdById: input.createdById ?? null,
-			...(input.at ? { createdAt: input.at } : {})
-		})
-		.returning({ id: planVersions.id, createdAt: planVersions.createdAt });
+	const diff = roughTextDiff(before, await texts.version(input.state));
+	// The rest of a large state goes in slices (bytes.ts), in one transaction with the row.
+	const row = await db.transaction(async (tx) => {
+		const [inserted] = await tx
+			.insert(planVersions)
+			.values({
+				planId: input.planId,
+				document: input.document,
+				kind: input.kind,
+				name: input.name?.trim() || null,
+				state: firstSliceOf(input.state),
+				authorIds: [...new Set(input.authorIds)],
+				charsAdded: diff.added,
+				charsRemoved: diff.removed,
+				createdById: input.createdById ?? null,
+				...(input.at ? { createdAt: input.at } : {})
+			})
+			.returning({ id: planVersions.id, createdAt: planVersions.createdAt });
+		const where = eq(planVersions.id, inserted.id);
+		await appendRestOfBytes(tx, planVersions, planVersions.state, where, input.state);
+		return inserted;
+	});
 	return {
 		id: row.id,
 		createdAt: row.createdAt,
@@ -283,6 +282,7 @@ export async function maybeAutoVersion(
 		state: Uint8Array;
 		authorIds: string[];
 		now?: Date;
+		texts?: PlanTexts;
 	}
 ): Promise<string | null> {
 	const key = planDocumentName(input.planId, input.document);
@@ -291,9 +291,12 @@ export async function maybeAutoVersion(
 	for (const id of input.authorIds) authors.add(id);
 
 	const now = input.now ?? new Date();
-	const last = await latestVersion(db, input.planId, input.document);
-	if (last && now.getTime() - last.createdAt.getTime() < AUTO_VERSION_INTERVAL_MS) return null;
-	if (last && !contentChanged(last.state, input.state)) return null;
+	const latest = await latestVersion(db, input.planId, input.document);
+	if (latest && now.getTime() - latest.createdAt.getTime() < AUTO_VERSION_INTERVAL_MS) return null;
+	// The texts compared here are the ones the version's diff needs: computed once.
+	const texts = rememberTexts(input.texts ?? planTextsInThread);
+	const last = latest && (await withState(db, latest));
+	if (last && !(await contentChanged(last.state, input.state, texts))) return null;
 	// Several processes may store the same document: take the version in a transaction that
 	// re-checks under a per-document advisory lock, so only one of them writes it.
 	const id = await db.transaction(async (tx) => {
@@ -306,7 +309,10 @@ export async function maybeAutoVersion(
 			kind: 'auto',
 			state: input.state,
 			authorIds: [...(authors ?? [])],
-			at: input.now
+			at: input.now,
+			texts,
+			// Another process may have taken one since (older than 10 minutes, then): read it.
+			previous: again?.id === last?.id ? last : undefined
 		});
 		return created.id;
 	});
@@ -392,37 +398,34 @@ export async function versionState(
 	name: string | null;
 	createdAt: Date;
 } | null> {
+	const where = and(
+		eq(planVersions.id, versionId),
+		eq(planVersions.planId, planId),
+		eq(planVersions.document, document)
+	)!;
 	const [row] = await db
-		.select({
-			state: planVersions.state,
-			kind: planVersions.kind,
-			name: planVersions.name,
-			createdAt: planVersions.createdAt
-		})
+		.select({ kind: planVersions.kind, name: planVersions.name, createdAt: planVersions.createdAt })
 		.from(planVersions)
-		.where(
-			and(
-				eq(planVersions.id, versionId),
-				eq(planVersions.planId, planId),
-				eq(planVersions.document, document)
-			)
-		);
-	return row ?? null;
+		.where(where);
+	// Versions never change: the state can be read after the rest.
+	const state = row && (await readBytes(db, planVersions, planVersions.state, where));
+	return row && state ? { ...row, state } : null;
 }
 
 /** One version of a plan (any document), or null. */
 export async function versionRow(db: Db, planId: string, versionId: string) {
+	const where = and(eq(planVersions.id, versionId), eq(planVersions.planId, planId))!;
 	const [row] = await db
 		.select({
 			document: planVersions.document,
-			state: planVersions.state,
 			kind: planVersions.kind,
 			name: planVersions.name,
 			createdAt: planVersions.createdAt
 		})
 		.from(planVersions)
-		.where(and(eq(planVersions.id, versionId), eq(planVersions.planId, planId)));
-	return row ?? null;
+		.where(where);
+	const state = row && (await readBytes(db, planVersions, planVersions.state, where));
+	return row && state ? { ...row, state } : null;
 }
 
 /** The stored state of a document (what the collaboration server last persisted). */
@@ -431,11 +434,8 @@ export async function storedDocumentState(
 	planId: string,
 	document: PlanDocument
 ): Promise<Uint8Array | null> {
-	const [row] = await db
-		.select({ state: planDocuments.state })
-		.from(planDocuments)
-		.where(eq(planDocuments.name, planDocumentName(planId, document)));
-	return row?.state ?? null;
+	const where = eq(planDocuments.name, planDocumentName(planId, document));
+	return readBytes(db, planDocuments, planDocuments.state, where);
 }
 
 /** Who receives live events about a document: host people, plus the shared partner if shared. */
@@ -487,11 +487,15 @@ export async function restoreVersion(
 ): Promise<RestoreResult | null> {
 	return db.transaction(async (tx) => {
 		const name = planDocumentName(input.planId, input.document);
-		const [current] = await tx
-			.select({ state: planDocuments.state })
+		const where = eq(planDocuments.name, name);
+		// Locked first: the slices of the state then come from one version of the row.
+		const [locked] = await tx
+			.select({ name: planDocuments.name })
 			.from(planDocuments)
-			.where(eq(planDocuments.name, name))
+			.where(where)
 			.for('update');
+		const currentState = locked && (await readBytes(tx, planDocuments, planDocuments.state, where));
+		const current = currentState && { state: currentState };
 		const version = await versionState(tx, input.planId, input.document, input.versionId);
 		if (!current || !version) return null;
 		const safety = await createVersion(tx, {
@@ -511,12 +515,13 @@ export async function restoreVersion(
 		await tx
 			.update(planDocuments)
 			.set({
-				state: restored,
+				state: firstSliceOf(restored),
 				stateVector,
 				byteSize: restored.byteLength,
 				updatedAt: sql`now()`
 			})
-			.where(eq(planDocuments.name, name));
+			.where(where);
+		await appendRestOfBytes(tx, planDocuments, planDocuments.state, where, restored);
 		// A millisecond later than the safety version, so the order of the two is never ambiguous.
 		const row = await createVersion(tx, {
 			planId: input.planId,
