@@ -632,6 +632,11 @@ export const planDocuments = pgTable(
 		/** Y.encodeStateVector of `state`: what the clients are told was saved. */
 		stateVector: bytea('state_vector').notNull(),
 		byteSize: integer('byte_size').notNull().default(0),
+		/**
+		 * Who edited since the last automatic version (user ids): every collaboration process that
+		 * stores the document adds to it, and a restart forgets nobody.
+		 */
+		pendingAuthorIds: jsonb('pending_author_ids').$type<string[]>().notNull().default([]),
 		updatedAt: stamp('updated_at')
 	},
 	(t) => [index('plan_documents_plan_idx').on(t.planId)]

@@ -259,14 +259,16 @@ export async function createVersion(db: Db, input: CreateVersionInput): Promise<
 	};
 }
 
-// Authors who stored edits since the last version, per document. Kept in the process that stores
-// the document (the collaboration server); a restart forgets who edited in the last minutes, which
-// only makes the next automatic version's author list shorter.
-const pendingAuthors = new Map<string, Set<string>>();
-
-/** For tests: forget accumulated authors. */
-export function resetPendingAuthors(): void {
-	pendingAuthors.clear();
+/** Adds people to the document's list of who edited since its last automatic version. */
+async function addPendingAuthors(db: Db, name: string, authorIds: string[]): Promise<void> {
+	if (authorIds.length === 0) return;
+	const added = JSON.stringify([...new Set(authorIds)]);
+	await db
+		.update(planDocuments)
+		.set({
+			pendingAuthorIds: sql`(select coalesce(jsonb_agg(distinct id), '[]'::jsonb) from jsonb_array_elements_text(${planDocuments.pendingAuthorIds} || ${added}::jsonb) as id)`
+		})
+		.where(eq(planDocuments.name, name));
 }
 
 /**
@@ -286,9 +288,7 @@ export async function maybeAutoVersion(
 	}
 ): Promise<string | null> {
 	const key = planDocumentName(input.planId, input.document);
-	let authors = pendingAuthors.get(key);
-	if (!authors) pendingAuthors.set(key, (authors = new Set()));
-	for (const id of input.authorIds) authors.add(id);
+	await addPendingAuthors(db, key, input.authorIds);
 
 	const now = input.now ?? new Date();
 	const latest = await latestVersion(db, input.planId, input.document);
@@ -303,20 +303,26 @@ export async function maybeAutoVersion(
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'plan-version:' + key}))`);
 		const again = await latestVersion(tx, input.planId, input.document);
 		if (again && now.getTime() - again.createdAt.getTime() < AUTO_VERSION_INTERVAL_MS) return null;
+		// Locked until the version is in: a store elsewhere adds its authors after, not in between.
+		const [pending] = await tx
+			.select({ authorIds: planDocuments.pendingAuthorIds })
+			.from(planDocuments)
+			.where(eq(planDocuments.name, key))
+			.for('update');
 		const created = await createVersion(tx, {
 			planId: input.planId,
 			document: input.document,
 			kind: 'auto',
 			state: input.state,
-			authorIds: [...(authors ?? [])],
+			authorIds: pending?.authorIds ?? input.authorIds,
 			at: input.now,
 			texts,
 			// Another process may have taken one since (older than 10 minutes, then): read it.
 			previous: again?.id === last?.id ? last : undefined
 		});
+		await tx.update(planDocuments).set({ pendingAuthorIds: [] }).where(eq(planDocuments.name, key));
 		return created.id;
 	});
-	if (id) pendingAuthors.delete(key);
 	return id;
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "plan_documents" ADD COLUMN "pending_author_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
