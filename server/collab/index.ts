@@ -12,7 +12,7 @@ import {
 	type CollabContext,
 	type Transport
 } from './context.ts';
-import { afterPlanStored } from '../../src/lib/server/plans/store.ts';
+import { afterPlanStored, WrittenProjections } from '../../src/lib/server/plans/store.ts';
 import { planTextsWorker } from './plan-texts.ts';
 import { createPresencePublisher, startPlanPresence } from '../../src/lib/server/plans/presence.ts';
 import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts';
@@ -97,10 +97,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const processId = crypto.randomUUID();
 	// Texts of large plans (search, version diffs) are computed in a worker thread.
 	const texts = planTextsWorker(log);
+	const written = new WrittenProjections();
 	const persistence = new Persistence({
 		db: runtime.db,
 		log,
-		afterStore: options.afterStore ?? ((db, input) => afterPlanStored(db, { ...input, texts }))
+		afterStore:
+			options.afterStore ?? ((db, input) => afterPlanStored(db, { ...input, texts, written }))
 	});
 	const presence = createPresencePublisher({
 		db: runtime.db,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { foldedSearchVector } from '../crm/scope.ts';
@@ -36,7 +37,34 @@ export type StoredPlanDocument = {
 	authorIds: string[];
 	/** Where the search and version texts are computed (the collaboration server: a worker). */
 	texts?: PlanTexts;
+	/** What this process last wrote for each plan: unchanged projections are not written again. */
+	written?: WrittenProjections;
 };
+
+/**
+ * The projections a process last wrote, per plan (a key of the actions rows, a hash of the title
+ * and search text). A store that changed neither (a keystroke elsewhere in the plan, a cursor)
+ * skips their queries — most stores of a busy plan (bench/collab.ts "many plans"). Another writer
+ * only ever writes projections of newer content, which the next store here compares against.
+ */
+export class WrittenProjections {
+	private readonly actions = new Map<string, string>();
+	private readonly search = new Map<string, string>();
+	/** Past this many plans the memory is dropped (it only saves queries). */
+	private static readonly MAX = 10_000;
+
+	same(kind: 'actions' | 'search', planId: string, key: string): boolean {
+		return (kind === 'actions' ? this.actions : this.search).get(planId) === key;
+	}
+
+	remember(kind: 'actions' | 'search', planId: string, key: string): void {
+		const map = kind === 'actions' ? this.actions : this.search;
+		if (map.size >= WrittenProjections.MAX) map.clear();
+		map.set(planId, key);
+	}
+}
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest('base64');
 
 function validDate(value: unknown): string | null {
 	if (typeof value !== 'string' || !ISO_DATE.test(value)) return null;
@@ -90,7 +118,14 @@ export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
 }
 
 /** Mirrors the shared document's actions into plan_actions: current ones upserted, removed deleted. */
-export async function mirrorPlanActions(db: Db, planId: string, doc: Y.Doc): Promise<void> {
+export async function mirrorPlanActions(
+	db: Db,
+	planId: string,
+	doc: Y.Doc,
+	written?: WrittenProjections
+): Promise<void> {
+	const key = JSON.stringify(readRows(doc, 'actions'));
+	if (written?.same('actions', planId, key)) return;
 	const rows = await actionRows(db, planId, doc);
 	await db.transaction(async (tx) => {
 		if (rows.length > 0) {
@@ -123,17 +158,22 @@ export async function mirrorPlanActions(db: Db, planId: string, doc: Y.Doc): Pro
 			)
 		);
 	});
+	written?.remember('actions', planId, key);
 }
 
 /** plans.summary_text and plans.search from the shared document's search text, and updated_at. */
 export async function refreshPlanSearch(
 	db: Db,
 	planId: string,
-	text: PlanSearchText | Promise<PlanSearchText>
+	text: PlanSearchText | Promise<PlanSearchText>,
+	written?: WrittenProjections
 ): Promise<void> {
 	const [plan] = await db.select({ title: plans.title }).from(plans).where(eq(plans.id, planId));
 	if (!plan) return;
 	const { summary, folded } = await text;
+	// The title is part of it: renaming a plan is picked up by its next store.
+	const key = hashOf(`${plan.title}\n${summary}`);
+	if (written?.same('search', planId, key)) return;
 	await db
 		.update(plans)
 		.set({
@@ -142,6 +182,7 @@ export async function refreshPlanSearch(
 			updatedAt: sql`now()`
 		})
 		.where(eq(plans.id, planId));
+	written?.remember('search', planId, key);
 }
 
 /**
@@ -156,8 +197,8 @@ export async function afterPlanStored(db: Db, input: StoredPlanDocument): Promis
 		const search = texts.search({ state, doc: input.doc });
 		// Its failure is reported where it is awaited; not as an unhandled rejection before that.
 		search.catch(() => undefined);
-		await mirrorPlanActions(db, input.planId, input.doc);
-		await refreshPlanSearch(db, input.planId, search);
+		await mirrorPlanActions(db, input.planId, input.doc, input.written);
+		await refreshPlanSearch(db, input.planId, search, input.written);
 	}
 	await maybeAutoVersion(db, {
 		planId: input.planId,
