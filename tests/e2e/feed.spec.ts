@@ -251,7 +251,10 @@ test('files attach from the composer: an image preview, a PDF download, a lying 
 	await expect(post).toBeVisible();
 	const image = post.getByRole('img', { name: `vitrine-${stamp}.png` });
 	await expect(image).toBeVisible();
-	expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+	// Visible as soon as it is laid out; decoded (its real width) once the file has arrived.
+	await expect
+		.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+		.toBe(1);
 	const pdf = post.getByRole('link', { name: new RegExp(`tarifs-${stamp}\\.pdf`) });
 	const answer = await page.request.get((await pdf.getAttribute('href'))!);
 	expect(answer.status()).toBe(200);

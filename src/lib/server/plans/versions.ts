@@ -297,6 +297,9 @@ export async function maybeAutoVersion(
 	const texts = rememberTexts(input.texts ?? planTextsInThread);
 	const last = latest && (await withState(db, latest));
 	if (last && !(await contentChanged(last.state, input.state, texts))) return null;
+	// The diff's texts before the transaction: it holds a row lock (and PGlite's one connection).
+	if (last) await texts.version(last.state);
+	await texts.version(input.state);
 	// Several processes may store the same document: take the version in a transaction that
 	// re-checks under a per-document advisory lock, so only one of them writes it.
 	const id = await db.transaction(async (tx) => {
