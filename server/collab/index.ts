@@ -14,6 +14,8 @@ import {
 } from './context.ts';
 import { afterPlanStored, WrittenProjections } from '../../src/lib/server/plans/store.ts';
 import { planTextsWorker } from './plan-texts.ts';
+import { LargeDocuments } from './large-documents.ts';
+import { installLargeSync } from './large-sync.ts';
 import { createPresencePublisher, startPlanPresence } from '../../src/lib/server/plans/presence.ts';
 import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts';
 import { DirectAwareness } from './awareness.ts';
@@ -72,6 +74,8 @@ export type CollabServer = {
 	/** Identifies this process in plan presence events. */
 	processId: string;
 	persistence: Persistence;
+	/** The worker's copies of large documents (tests read its counts). */
+	large: LargeDocuments;
 	/** Stops accepting, closes every socket, stores and unloads every document. */
 	close(): Promise<void>;
 };
@@ -98,9 +102,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// Texts of large plans (search, version diffs) are computed in a worker thread.
 	const texts = planTextsWorker(log);
 	const written = new WrittenProjections();
+	// Large documents load in parts and are encoded by a worker's copy; their clients' first sync
+	// is answered from it too.
+	const large = new LargeDocuments(log);
+	installLargeSync();
 	const persistence = new Persistence({
 		db: runtime.db,
 		log,
+		large,
 		afterStore:
 			options.afterStore ?? ((db, input) => afterPlanStored(db, { ...input, texts, written }))
 	});
@@ -301,6 +310,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
 			// Every store (and what follows it) has ended with the unload.
 			await texts.close();
+			await large.close();
 			// Clients that did not answer the close handshake.
 			for (const transport of transports) transport.ws.terminate();
 			transports.clear();
@@ -317,6 +327,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		socketCount: () => transports.size,
 		processId,
 		persistence,
+		large,
 		close
 	};
 }

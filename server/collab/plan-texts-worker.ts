@@ -3,6 +3,9 @@
 import { parentPort } from 'node:worker_threads';
 import { docFromState, searchTextOf, versionText } from '../../src/lib/server/plans/texts.ts';
 import type { PlanTextsReply, PlanTextsRequest } from './plan-texts.ts';
+import { lowerThisThreadsPriority } from './worker-rpc.ts';
+
+lowerThisThreadsPriority();
 
 parentPort!.on('message', (request: PlanTextsRequest) => {
 	void (async (): Promise<PlanTextsReply> => {

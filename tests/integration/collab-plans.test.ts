@@ -320,6 +320,60 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 			expect(contents(b.doc)).toEqual(contents(docOf(state)));
 		});
 
+		it('keeps a large plan in the worker: syncs, stores and reloads (in parts) come from its copy', async () => {
+			const large = server.collab!.large;
+			const { shared } = await plan();
+			const a = connect({ name: shared, user: owner });
+			await a.outcome;
+			await expect.poll(() => paragraphText(a.doc)?.toString()).toBe('Start');
+			const long = ' territoire Zéphyr'.repeat(6_000); // ~110 KB: over the 64 KiB threshold
+			paragraphText(a.doc)!.insert(5, long);
+			await expect.poll(() => savedCovers(a)).toBe(true);
+			// That store encoded it here, and gave the worker its copy.
+			await expect
+				.poll(() => large.has(shared, server.collab!.hocuspocus.documents.get(shared)!))
+				.toBe(true);
+			const counts = { ...large.counts };
+
+			// A second editor's first sync is answered by the copy.
+			const b = connect({ name: shared, user: owner });
+			await b.outcome;
+			await expect.poll(() => paragraphText(b.doc)?.length).toBe(5 + long.length);
+			expect(large.counts.encoded).toBeGreaterThan(counts.encoded);
+
+			// Both edit at once; the next store is encoded by the copy, and holds both.
+			const encoded = large.counts.encoded;
+			paragraphText(a.doc)!.insert(0, 'A:');
+			paragraphText(b.doc)!.insert(0, 'B:');
+			addRow(b.doc, 'actions', {
+				id: 'large',
+				title: 'Large',
+				ownerId: '',
+				due: '',
+				status: 'todo'
+			});
+			const same = () => JSON.stringify(contents(a.doc)) === JSON.stringify(contents(b.doc));
+			await expect.poll(same).toBe(true);
+			await expect.poll(() => savedCovers(a) && savedCovers(b)).toBe(true);
+			expect(large.counts.encoded).toBeGreaterThan(encoded);
+			expect(large.counts.fellBack).toBe(counts.fellBack);
+			expect(contents(docOf(await stored(shared)))).toEqual(contents(a.doc));
+
+			// Unloaded, then opened again: loaded in parts, whole.
+			a.destroy();
+			b.destroy();
+			await expect.poll(() => server.collab?.hocuspocus.documents.has(shared)).toBe(false);
+			const loaded = large.counts.loadedInParts;
+			const c = connect({ name: shared, user: owner });
+			await c.outcome;
+			await expect.poll(() => contents(c.doc)).toEqual(contents(docOf(await stored(shared))));
+			expect(large.counts.loadedInParts).toBe(loaded + 1);
+			expect(
+				paragraphText(c.doc)!.toString().startsWith('B:A:Start') ||
+					paragraphText(c.doc)!.toString().startsWith('A:B:Start')
+			).toBe(true);
+		});
+
 		it('does not write a document nobody changed', async () => {
 			const { shared } = await plan();
 			const [before] = await db()

@@ -21,6 +21,7 @@ import {
 	type CollabStatelessMessage
 } from '../../../src/lib/shared/collab.ts';
 import type { CollabContext } from '../context.ts';
+import type { LargeDocuments } from '../large-documents.ts';
 import { nextTurn } from '../../../src/lib/server/turns.ts';
 
 /**
@@ -62,6 +63,8 @@ export type PersistenceOptions = {
 	log: Logger;
 	/** The projections and versions of a stored plan document (store.ts's afterPlanStored). */
 	afterStore?: (db: Db, input: StoredPlanDocument) => Promise<void>;
+	/** Large documents: loaded in parts, encoded by a worker's copy (large-documents.ts). */
+	large?: LargeDocuments;
 };
 
 function base64(bytes: Uint8Array): string {
@@ -99,6 +102,7 @@ export class Persistence implements Extension {
 	private readonly db: Db;
 	private readonly log: Logger;
 	private readonly afterStore: PersistenceOptions['afterStore'];
+	private readonly large: LargeDocuments | undefined;
 	private readonly stored = new Map<string, Stored>();
 	private readonly authors = new Map<string, Set<string>>();
 	/** Documents changed since they were loaded or last stored. */
@@ -110,6 +114,7 @@ export class Persistence implements Extension {
 		this.db = options.db;
 		this.log = options.log;
 		this.afterStore = options.afterStore;
+		this.large = options.large;
 	}
 
 	async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>) {
@@ -123,7 +128,11 @@ export class Persistence implements Extension {
 			.from(planDocuments)
 			.where(where);
 		const state = row && (await readBytes(this.db, planDocuments, planDocuments.state, where));
-		if (state) applyStoredState(document, state, MERGE_ORIGIN);
+		if (state) {
+			const apply = (update: Uint8Array) => applyStoredState(document, update, MERGE_ORIGIN);
+			// A large state is applied in parts, a turn apart (large-documents.ts).
+			if (!(await this.large?.load(documentName, document, state, apply))) apply(state);
+		}
 		// Every later change (clients, restores, merges) marks the document as to be stored.
 		document.on('update', () => this.changed.add(documentName));
 		// A plan document without a row starts empty (plans are created with both rows).
@@ -210,11 +219,15 @@ export class Persistence implements Extension {
 		document: Document,
 		mark: Stored['mark']
 	) {
-		// State and snapshot are taken at the same instant: the snapshot describes what is written.
-		let state = Y.encodeStateAsUpdate(document);
-		let snapshot = Y.snapshot(document);
+		// The snapshot describes what is written: taken now, with the state as of now — encoded by the
+		// worker's copy of a large document, or here (then a moment later, so holding more, never less).
+		const encoded = this.large?.encode(name, document);
+		let snapshot = encoded?.snapshot ?? Y.snapshot(document);
 		// What changes from now on is stored by the next store (a failed write marks it again).
 		this.changed.delete(name);
+		let state = (await encoded?.state) ?? Y.encodeStateAsUpdate(document);
+		// A document that has grown large gets its copy in the worker from this state (this turn).
+		this.large?.adopt(name, document, state);
 		const where = eq(planDocuments.name, name);
 		return this.db.transaction(async (tx) => {
 			const [row] = await tx
@@ -319,6 +332,7 @@ export class Persistence implements Extension {
 		this.authors.delete(documentName);
 		this.changed.delete(documentName);
 		this.clearRetry(documentName);
+		this.large?.forget(documentName);
 	}
 
 	async onDestroy() {
