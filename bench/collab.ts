@@ -688,10 +688,10 @@ function synchronousParts(state: Uint8Array, parts: Map<string, number[]>) {
 	// onLoadDocument, after the row arrives: the worker cuts the state into parts (state-parts.ts)
 	// that this thread applies a turn apart (without the update event, applyStoredState); then the
 	// snapshot and `saved` message.
-	const parts = stateParts(docFromState(state));
+	const pieces = stateParts(docFromState(state));
 	add(
-		`load: the longest of ${parts.length} parts (applyStoredState, a turn apart)`,
-		Math.max(...parts.map((part) => cpuMs(() => applyStoredState(doc, part, null))[1]))
+		`load: the longest of ${pieces.length} parts (applyStoredState, a turn apart)`,
+		Math.max(...pieces.map((piece) => cpuMs(() => applyStoredState(doc, piece, null))[1]))
 	);
 	add(
 		'load: snapshot + saved message (onLoadDocument, next turn)',
