@@ -25,25 +25,26 @@ export async function readBytes(
 	column: PgColumn,
 	where: SQL
 ): Promise<Uint8Array | null> {
-	const first = (tx: Db) =>
-		tx
-			.select({
-				size: sql<number>`octet_length(${column})`.mapWith(Number),
-				slice: sql<Uint8Array>`substring(${column} from 1 for ${BYTES_SLICE})`
-			})
-			.from(table)
-			.where(where);
-	const [head] = await first(db);
+	// A value of one slice comes whole with its size; a larger one only tells its size here.
+	const [head] = await db
+		.select({
+			size: sql<number>`octet_length(${column})`.mapWith(Number),
+			whole: sql<Uint8Array | null>`case when octet_length(${column}) <= ${BYTES_SLICE} then ${column} end`
+		})
+		.from(table)
+		.where(where);
 	if (!head) return null;
-	if (head.size <= BYTES_SLICE) return asBytes(head.slice);
+	if (head.size <= BYTES_SLICE) return asBytes(head.whole);
 	return db.transaction(
 		async (tx) => {
-			// Again inside the transaction: the row may have changed since the first look.
-			const [row] = await first(tx);
+			// The size again inside the transaction: the row may have changed since the first look.
+			const [row] = await tx
+				.select({ size: sql<number>`octet_length(${column})`.mapWith(Number) })
+				.from(table)
+				.where(where);
 			if (!row) return null;
 			const out = new Uint8Array(row.size);
-			out.set(asBytes(row.slice));
-			for (let offset = BYTES_SLICE; offset < row.size; offset += BYTES_SLICE) {
+			for (let offset = 0; offset < row.size; offset += BYTES_SLICE) {
 				const [part] = await tx
 					.select({
 						slice: sql<Uint8Array>`substring(${column} from ${offset + 1} for ${BYTES_SLICE})`
