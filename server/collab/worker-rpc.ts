@@ -88,10 +88,11 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 
 /**
  * Called by a worker script first: its thread yields the CPU to the event loop's. On Linux a nice
- * value is per thread, so this lowers the worker alone; where it cannot (other systems, limits),
- * the worker runs at the normal priority.
+ * value is per thread, so this lowers the worker alone; elsewhere (macOS: the whole process) it is
+ * left alone, and where it fails (limits) the worker runs at the normal priority.
  */
 export function lowerThisThreadsPriority(): void {
+	if (process.platform !== 'linux') return;
 	try {
 		setPriority(19);
 	} catch {

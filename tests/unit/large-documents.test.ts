@@ -115,3 +115,26 @@ function docOf(state: Uint8Array): Y.Doc {
 	Y.applyUpdate(doc, state);
 	return doc;
 }
+
+describe('worker threads', () => {
+	it.runIf(process.platform === 'linux')(
+		'run at the lowest priority, and leave the event loop’s thread at its own',
+		async () => {
+			const { Worker } = await import('node:worker_threads');
+			const { getPriority } = await import('node:os');
+			const module = new URL('../../server/collab/worker-rpc.ts', import.meta.url).href;
+			const worker = new Worker(
+				`import(${JSON.stringify(module)}).then(async (m) => {
+					m.lowerThisThreadsPriority();
+					const { parentPort } = await import('node:worker_threads');
+					parentPort.postMessage((await import('node:os')).getPriority());
+				});`,
+				{ eval: true }
+			);
+			const priority = await new Promise((resolve) => worker.once('message', resolve));
+			await worker.terminate();
+			expect(priority).toBe(19);
+			expect(getPriority()).not.toBe(19);
+		}
+	);
+});
