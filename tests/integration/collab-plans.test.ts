@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { LARGE_FROM_BYTES } from '../../server/collab/large-documents.ts';
 import { BYTES_SLICE } from '../../src/lib/server/db/bytes.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { publishLiveEvent } from '../../src/lib/server/live/events.ts';
@@ -40,11 +41,17 @@ vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 50 } } });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A shared document with a summary paragraph and an action, as a template would start it. */
-function seededState(): Uint8Array {
+/**
+ * A shared document with a summary paragraph and an action, as a template would start it; with
+ * `more`, a second paragraph of that text.
+ */
+function seededState(more?: string): Uint8Array {
 	const doc = new Y.Doc();
 	doc.getMap('meta').set('schemaVersion', 1);
-	writeRichText(doc, SUMMARY_FIELD, [{ type: 'paragraph', text: 'Start' }]);
+	writeRichText(doc, SUMMARY_FIELD, [
+		{ type: 'paragraph', text: 'Start' },
+		...(more ? [{ type: 'paragraph' as const, text: more }] : [])
+	]);
 	addRow(doc, 'actions', { id: 'a0', title: 'Kick-off', ownerId: '', due: '', status: 'todo' });
 	return Y.encodeStateAsUpdate(doc);
 }
@@ -452,86 +459,108 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 		});
 	});
 
-	it('converges five clients editing at random with disconnections, and stores what they hold', async () => {
-		const { shared } = await plan();
-		const random = prng(testSeed('five clients at random', 20261127));
-		const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-		const clients = Array.from({ length: 5 }, () =>
-			connect({ name: shared, user: owner, reconnect: true })
-		);
-		for (const client of clients) expect(await client.outcome).toEqual({ status: 'authenticated' });
-		await expect.poll(() => clients.every((c) => paragraphText(c.doc) !== null)).toBe(true);
-		const online = clients.map(() => true);
-		const products = ['p1', 'p2', 'p3'];
-		const units = ['u1', 'u2'];
+	it.each([
+		['a plan', () => seededState()],
+		// Over the large-documents threshold: loaded in parts, synced and stored from the worker's copy.
+		['a large plan', () => seededState(' relation partenaire'.repeat(5_000))]
+	])(
+		'converges five clients editing %s at random with disconnections, and stores what they hold',
+		async (_, state) => {
+			const large = server.collab!.large;
+			const before = { ...large.counts };
+			const { shared } = await plan({ state: state() });
+			const random = prng(testSeed('five clients at random', 20261127));
+			const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
+			const clients = Array.from({ length: 5 }, () =>
+				connect({ name: shared, user: owner, reconnect: true })
+			);
+			for (const client of clients)
+				expect(await client.outcome).toEqual({ status: 'authenticated' });
+			await expect.poll(() => clients.every((c) => paragraphText(c.doc) !== null)).toBe(true);
+			const online = clients.map(() => true);
+			const products = ['p1', 'p2', 'p3'];
+			const units = ['u1', 'u2'];
 
-		for (let step = 0; step < 300; step += 1) {
-			const i = Math.floor(random() * clients.length);
-			const doc = clients[i].doc;
-			const text = paragraphText(doc);
-			const roll = random();
-			if (roll < 0.3 && text) {
-				const at = Math.floor(random() * (text.length + 1));
-				text.insert(at, pick(['a', 'bc', ' déf', 'Ω', '\n']));
-			} else if (roll < 0.45 && text && text.length > 0) {
-				const at = Math.floor(random() * text.length);
-				text.delete(at, Math.min(1 + Math.floor(random() * 3), text.length - at));
-			} else if (roll < 0.55) {
-				addRow(doc, 'actions', {
-					title: `Action ${step}`,
-					ownerId: '',
-					due: '',
-					status: 'todo'
-				});
-			} else if (roll < 0.65) {
-				const actions = readRows(doc, 'actions');
-				if (actions.length > 0) {
-					updateRow(doc, 'actions', pick(actions).id, {
-						title: `Renamed ${step}`,
-						status: pick(['todo', 'in_progress', 'done'] as const)
+			for (let step = 0; step < 300; step += 1) {
+				const i = Math.floor(random() * clients.length);
+				const doc = clients[i].doc;
+				const text = paragraphText(doc);
+				const roll = random();
+				if (roll < 0.3 && text) {
+					const at = Math.floor(random() * (text.length + 1));
+					text.insert(at, pick(['a', 'bc', ' déf', 'Ω', '\n']));
+				} else if (roll < 0.45 && text && text.length > 0) {
+					const at = Math.floor(random() * text.length);
+					text.delete(at, Math.min(1 + Math.floor(random() * 3), text.length - at));
+				} else if (roll < 0.55) {
+					addRow(doc, 'actions', {
+						title: `Action ${step}`,
+						ownerId: '',
+						due: '',
+						status: 'todo'
 					});
+				} else if (roll < 0.65) {
+					const actions = readRows(doc, 'actions');
+					if (actions.length > 0) {
+						updateRow(doc, 'actions', pick(actions).id, {
+							title: `Renamed ${step}`,
+							status: pick(['todo', 'in_progress', 'done'] as const)
+						});
+					}
+				} else if (roll < 0.72) {
+					const actions = readRows(doc, 'actions');
+					if (actions.length > 1) removeRow(doc, 'actions', pick(actions).id);
+				} else if (roll < 0.85) {
+					setCell(
+						doc,
+						pick(products),
+						pick(units),
+						pick(['none', 'opportunity', 'owned'] as const)
+					);
+				} else if (roll < 0.93) {
+					// Go offline or come back; edits made offline are kept and sent on reconnect.
+					if (online[i]) {
+						clients[i].socket.disconnect();
+						online[i] = false;
+					} else if (clients[i].socket.status === 'disconnected') {
+						void clients[i].socket.connect();
+						online[i] = true;
+					}
 				}
-			} else if (roll < 0.72) {
-				const actions = readRows(doc, 'actions');
-				if (actions.length > 1) removeRow(doc, 'actions', pick(actions).id);
-			} else if (roll < 0.85) {
-				setCell(doc, pick(products), pick(units), pick(['none', 'opportunity', 'owned'] as const));
-			} else if (roll < 0.93) {
-				// Go offline or come back; edits made offline are kept and sent on reconnect.
-				if (online[i]) {
-					clients[i].socket.disconnect();
-					online[i] = false;
-				} else if (clients[i].socket.status === 'disconnected') {
-					void clients[i].socket.connect();
-					online[i] = true;
-				}
+				if (step % 10 === 0) await sleep(5);
 			}
-			if (step % 10 === 0) await sleep(5);
-		}
-		for (let i = 0; i < clients.length; i += 1) {
-			if (online[i]) continue;
-			await expect.poll(() => clients[i].socket.status).toBe('disconnected');
-			void clients[i].socket.connect();
-		}
+			for (let i = 0; i < clients.length; i += 1) {
+				if (online[i]) continue;
+				await expect.poll(() => clients[i].socket.status).toBe('disconnected');
+				void clients[i].socket.connect();
+			}
 
-		const reference = () => canonical(contents(clients[0].doc));
-		await expect
-			.poll(
-				() =>
-					clients.every(
-						(c) =>
-							vector(c.doc) === vector(clients[0].doc) && canonical(contents(c.doc)) === reference()
-					),
-				{ timeout: 20_000 }
-			)
-			.toBe(true);
-		await expect.poll(() => clients.every(savedCovers), { timeout: 10_000 }).toBe(true);
-		const row = docOf(await stored(shared));
-		expect(vector(row)).toBe(vector(clients[0].doc));
-		expect(contents(row)).toEqual(contents(clients[0].doc));
-		// Same insertions and same deletions.
-		expect(Y.equalSnapshots(Y.snapshot(row), Y.snapshot(clients[0].doc))).toBe(true);
-	}, 90_000);
+			const reference = () => canonical(contents(clients[0].doc));
+			await expect
+				.poll(
+					() =>
+						clients.every(
+							(c) =>
+								vector(c.doc) === vector(clients[0].doc) &&
+								canonical(contents(c.doc)) === reference()
+						),
+					{ timeout: 20_000 }
+				)
+				.toBe(true);
+			await expect.poll(() => clients.every(savedCovers), { timeout: 10_000 }).toBe(true);
+			const row = docOf(await stored(shared));
+			expect(vector(row)).toBe(vector(clients[0].doc));
+			expect(contents(row)).toEqual(contents(clients[0].doc));
+			// Same insertions and same deletions.
+			expect(Y.equalSnapshots(Y.snapshot(row), Y.snapshot(clients[0].doc))).toBe(true);
+			if (state().byteLength >= LARGE_FROM_BYTES) {
+				expect(large.counts.loadedInParts).toBeGreaterThan(before.loadedInParts);
+				expect(large.counts.encoded).toBeGreaterThan(before.encoded);
+				expect(large.counts.fellBack).toBe(before.fellBack);
+			}
+		},
+		90_000
+	);
 
 	describe('access changes and restores', () => {
 		it('closes a partner connection with 4403 when the plan is no longer shared with them', async () => {
