@@ -3,7 +3,7 @@
 // a client's sync) and cutting it into parts costs this thread, not the server's event loop.
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
-import { stateParts } from './state-parts.ts';
+import { applyPart, stateParts } from './state-parts.ts';
 import type { MirrorMessage, MirrorReply } from './large-documents.ts';
 import { lowerThisThreadsPriority } from './worker-rpc.ts';
 
@@ -14,19 +14,18 @@ const docs = new Map<string, Y.Doc>();
 function answer(message: MirrorMessage & { id: number }): MirrorReply {
 	const { id } = message;
 	if (message.kind === 'open') {
-		docs.get(message.name)?.destroy();
+		docs.get(message.key)?.destroy();
+		docs.delete(message.key);
+		// Built as the server builds its copy from the parts: local, no formatting clean-up.
 		const doc = new Y.Doc();
-		Y.applyUpdate(doc, message.state);
-		docs.set(message.name, doc);
-		return {
-			id,
-			parts: message.parts ? stateParts(doc) : undefined,
-			snapshot: Y.encodeSnapshot(Y.snapshot(doc))
-		};
+		applyPart(doc, message.state, null);
+		const parts = message.parts ? stateParts(doc) : undefined;
+		docs.set(message.key, doc);
+		return { id, parts, snapshot: parts && Y.encodeSnapshot(Y.snapshot(doc)) };
 	}
 	if (message.kind === 'encode') {
-		const doc = docs.get(message.name);
-		if (!doc) return { id, error: `no copy of ${message.name}` };
+		const doc = docs.get(message.key);
+		if (!doc) return { id, error: `no copy of ${message.key}` };
 		return {
 			id,
 			state: Y.encodeStateAsUpdate(doc, message.stateVector ?? undefined),
@@ -38,14 +37,14 @@ function answer(message: MirrorMessage & { id: number }): MirrorReply {
 
 parentPort!.on('message', (message: MirrorMessage & { id?: number }) => {
 	if (message.kind === 'update') {
-		const doc = docs.get(message.name);
+		const doc = docs.get(message.key);
 		// The server applied this update to its own copy first: it is well-formed.
 		if (doc) Y.applyUpdate(doc, message.update);
 		return;
 	}
 	if (message.kind === 'close') {
-		docs.get(message.name)?.destroy();
-		docs.delete(message.name);
+		docs.get(message.key)?.destroy();
+		docs.delete(message.key);
 		return;
 	}
 	if (message.id === undefined) return;

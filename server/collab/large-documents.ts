@@ -20,11 +20,12 @@ import { ownBytes, workerRpc, type WorkerRpc } from './worker-rpc.ts';
 /** Documents whose state is at least this large are copied to the worker. */
 export const LARGE_FROM_BYTES = 64 * 1024;
 
+/** `key`: one copy, of one document (a document loaded again under its name gets a new key). */
 export type MirrorMessage =
-	| { kind: 'open'; name: string; state: Uint8Array; parts: boolean }
-	| { kind: 'update'; name: string; update: Uint8Array }
-	| { kind: 'encode'; name: string; stateVector: Uint8Array | null }
-	| { kind: 'close'; name: string };
+	| { kind: 'open'; key: string; state: Uint8Array; parts: boolean }
+	| { kind: 'update'; key: string; update: Uint8Array }
+	| { kind: 'encode'; key: string; stateVector: Uint8Array | null }
+	| { kind: 'close'; key: string };
 
 export type MirrorReply = {
 	id: number;
@@ -37,7 +38,14 @@ export type MirrorReply = {
 	snapshot?: Uint8Array;
 };
 
-type Mirror = { document: Y.Doc; follow: (update: Uint8Array) => void };
+type Mirror = {
+	key: string;
+	document: Y.Doc;
+	follow: (update: Uint8Array) => void;
+	forget: () => void;
+	/** The worker that got the copy (a restarted worker has none). */
+	generation: number;
+};
 
 /** Which LargeDocuments has a copy of a document (large-sync.ts answers their clients' syncs). */
 const owners = new WeakMap<Y.Doc, LargeDocuments>();
@@ -54,8 +62,12 @@ export class LargeDocuments {
 	private readonly log: Logger;
 	private readonly fromBytes: number;
 	private readonly mirrors = new Map<string, Mirror>();
-	/** How many answers came from the worker and how many fell back here (tests, diagnostics). */
-	readonly counts = { loadedInParts: 0, encoded: 0, fellBack: 0 };
+	private serial = 0;
+	/**
+	 * Answers from the worker; fallbacks here because the copy was missing, failed or differed;
+	 * encodings here because updates were pending (tests, diagnostics).
+	 */
+	readonly counts = { loadedInParts: 0, encoded: 0, fellBack: 0, pending: 0 };
 
 	constructor(log: Logger, options: { fromBytes?: number } = {}) {
 		this.log = log;
@@ -69,7 +81,12 @@ export class LargeDocuments {
 
 	/** Does the worker hold a copy of this very document? */
 	has(name: string, document: Y.Doc): boolean {
-		return this.mirrors.get(name)?.document === document && this.rpc.running();
+		const mirror = this.mirrors.get(name);
+		return (
+			mirror?.document === document &&
+			this.rpc.running() &&
+			mirror.generation === this.rpc.generation()
+		);
 	}
 
 	/**
@@ -84,19 +101,25 @@ export class LargeDocuments {
 		apply: (update: Uint8Array) => void
 	): Promise<boolean> {
 		if (state.byteLength < this.fromBytes) return false;
+		const key = this.keyFor(name);
 		let reply: MirrorReply;
 		try {
-			reply = await this.rpc.ask({ kind: 'open', name, state: ownBytes(state), parts: true });
+			reply = await this.rpc.ask({ kind: 'open', key, state: ownBytes(state), parts: true });
 		} catch (error) {
 			this.log.warn({ err: error, documentName: name }, 'large document loaded in one piece');
 			return false;
 		}
 		// Following from now: what changes the document between parts reaches the copy too (the
 		// parts themselves are applied without update listeners, see applyStoredState).
-		this.follow(name, document);
-		for (const part of reply.parts ?? []) {
-			apply(part);
-			await nextTurn();
+		this.follow(name, document, key);
+		try {
+			for (const part of reply.parts ?? []) {
+				apply(part);
+				await nextTurn();
+			}
+		} catch (error) {
+			this.forget(name, document);
+			throw error;
 		}
 		const copy = reply.snapshot && Y.decodeSnapshot(reply.snapshot);
 		const complete =
@@ -109,7 +132,7 @@ export class LargeDocuments {
 			// was loading): apply the whole state too — Yjs takes what it already has as a no-op.
 			this.log.warn({ documentName: name }, 'large document parts incomplete: applied whole');
 			apply(state);
-			this.forget(name);
+			this.forget(name, document);
 			return true;
 		}
 		this.counts.loadedInParts++;
@@ -122,10 +145,11 @@ export class LargeDocuments {
 	 */
 	adopt(name: string, document: Y.Doc, state: Uint8Array): void {
 		if (state.byteLength < this.fromBytes || this.has(name, document)) return;
+		const key = this.keyFor(name);
 		this.rpc
-			.ask({ kind: 'open', name, state: ownBytes(state), parts: false })
-			.catch(() => this.forget(name));
-		this.follow(name, document);
+			.ask({ kind: 'open', key, state: ownBytes(state), parts: false })
+			.catch(() => this.forget(name, document));
+		this.follow(name, document, key);
 	}
 
 	/**
@@ -136,8 +160,15 @@ export class LargeDocuments {
 	encode(name: string, document: Y.Doc, stateVector?: Uint8Array): Encoded {
 		const snapshot = Y.snapshot(document);
 		if (!this.has(name, document)) return { snapshot, state: Promise.resolve(null) };
+		// Updates waiting for what they depend on are in no update event, so not in the copy (and
+		// not in a snapshot either): Yjs's own encoding carries them.
+		if (document.store.pendingStructs || document.store.pendingDs) {
+			this.counts.pending++;
+			return { snapshot, state: Promise.resolve(null) };
+		}
+		const { key } = this.mirrors.get(name)!;
 		const state = this.rpc
-			.ask({ kind: 'encode', name, stateVector: stateVector ? ownBytes(stateVector) : null })
+			.ask({ kind: 'encode', key, stateVector: stateVector ? ownBytes(stateVector) : null })
 			.then((reply) => {
 				const copy = reply.snapshot && Y.decodeSnapshot(reply.snapshot);
 				if (reply.state && copy && Y.equalSnapshots(copy, snapshot)) {
@@ -145,12 +176,12 @@ export class LargeDocuments {
 					return reply.state;
 				}
 				this.log.error({ documentName: name }, 'large document copy differs: encoded here');
-				this.forget(name);
+				this.forget(name, document);
 				return null;
 			})
 			.catch((error: unknown) => {
 				this.log.warn({ err: error, documentName: name }, 'large document encoded here');
-				this.forget(name);
+				this.forget(name, document);
 				return null;
 			})
 			.then((bytes) => {
@@ -160,13 +191,19 @@ export class LargeDocuments {
 		return { snapshot, state };
 	}
 
-	/** The document is unloaded (or its copy is no longer trusted): drop the copy. */
-	forget(name: string): void {
-		if (this.unfollow(name)) this.rpc.tell({ kind: 'close', name } satisfies MirrorMessage);
+	/**
+	 * The copy of this document is no longer wanted (it is destroyed, i.e. unloaded) or trusted:
+	 * drop it — only if it is still this document's (a new load under the same name has its own).
+	 */
+	forget(name: string, document: Y.Doc): void {
+		const mirror = this.mirrors.get(name);
+		if (mirror?.document !== document) return;
+		this.unfollow(name);
+		this.rpc.tell({ kind: 'close', key: mirror.key } satisfies MirrorMessage);
 	}
 
 	close(): Promise<void> {
-		for (const name of [...this.mirrors.keys()]) this.forget(name);
+		for (const [name, mirror] of [...this.mirrors]) this.forget(name, mirror.document);
 		return this.rpc.close();
 	}
 
@@ -175,18 +212,29 @@ export class LargeDocuments {
 		const mirror = this.mirrors.get(name);
 		if (!mirror) return false;
 		mirror.document.off('update', mirror.follow);
+		mirror.document.off('destroy', mirror.forget);
 		owners.delete(mirror.document);
 		this.mirrors.delete(name);
 		return true;
 	}
 
-	/** Posts every update of `document` to the worker's copy, in order, from now on. */
-	private follow(name: string, document: Y.Doc): void {
-		this.unfollow(name);
+	private keyFor(name: string): string {
+		return `${name}#${++this.serial}`;
+	}
+
+	/** Posts every update of `document` to the worker's copy `key`, in order, from now on. */
+	private follow(name: string, document: Y.Doc, key: string): void {
+		const previous = this.mirrors.get(name);
+		// A document loaded again under its name: the earlier copy goes (its document is unloading).
+		if (previous && this.unfollow(name))
+			this.rpc.tell({ kind: 'close', key: previous.key } satisfies MirrorMessage);
 		const follow = (update: Uint8Array) =>
-			this.rpc.tell({ kind: 'update', name, update } satisfies MirrorMessage);
+			this.rpc.tell({ kind: 'update', key, update } satisfies MirrorMessage);
+		// Hocuspocus destroys a document when it unloads it (a failed load included).
+		const forget = () => this.forget(name, document);
 		document.on('update', follow);
+		document.on('destroy', forget);
 		owners.set(document, this);
-		this.mirrors.set(name, { document, follow });
+		this.mirrors.set(name, { key, document, follow, forget, generation: this.rpc.generation() });
 	}
 }

@@ -40,14 +40,15 @@ export function installLargeSync(): void {
 				payload: stateVector
 			});
 			const encoded = large.encode(document.name, document, stateVector);
-			const answer = (await encoded.state) ?? Y.encodeStateAsUpdate(document, stateVector);
 			const address = connection.messageAddress;
+			// The server's own step 1 first, as Hocuspocus sends it: the client answers meanwhile.
 			connection.send(
 				new OutgoingMessage(address)
 					.createSyncMessage()
 					.writeFirstSyncStepFor(document)
 					.toUint8Array()
 			);
+			const answer = (await encoded.state) ?? Y.encodeStateAsUpdate(document, stateVector);
 			const step2 = encoding.createEncoder();
 			encoding.writeVarString(step2, address);
 			encoding.writeVarUint(step2, MessageType.Sync);

@@ -27,9 +27,32 @@ function dependencies(struct: Struct): (Y.ID | null)[] {
 
 /** A rough size of a struct once encoded, to cut parts of about `partBytes`. */
 function weight(struct: Struct): number {
-	if (struct instanceof Y.Item && struct.content instanceof Y.ContentString)
-		return 12 + struct.content.str.length;
+	if (!(struct instanceof Y.Item)) return 12;
+	const { content } = struct;
+	if (content instanceof Y.ContentString) return 12 + content.str.length;
+	if (content instanceof Y.ContentBinary) return 12 + content.content.byteLength;
+	if (content instanceof Y.ContentAny || content instanceof Y.ContentEmbed)
+		return 12 + (JSON.stringify(content.getContent()) ?? '').length;
 	return 12 + struct.length;
+}
+
+/**
+ * Applies one part (or a whole state) as a local transaction. After a remote transaction that
+ * touched formatted text, Yjs deletes formatting marks it finds redundant — between two parts, the
+ * text a mark surrounds may not have arrived yet, and the mark would be deleted for good (found in
+ * review). A stored state only adds what its writer already had: nothing to clean up. The server's
+ * copy (parts) and the worker's (whole state) are built this same way, so they stay identical.
+ */
+export function applyPart(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+	Y.transact(
+		doc,
+		(transaction) => {
+			Y.applyUpdate(doc, update, origin);
+			// applyUpdate marks the transaction remote; it ends local (no formatting clean-up).
+			transaction.local = true;
+		},
+		origin
+	);
 }
 
 function encodePart(runs: Map<number, Struct[]>): Uint8Array {
@@ -64,10 +87,11 @@ export function stateParts(doc: Y.Doc, partBytes = PART_BYTES): Uint8Array[] {
 		runs = new Map();
 		bytes = 0;
 	};
-	let left = clients.reduce((sum, c) => sum + doc.store.clients.get(c)!.length, 0);
-	while (left > 0) {
+	// Clients with structs not in a part yet: only they are swept again.
+	let unfinished = clients;
+	while (unfinished.length > 0) {
 		let progressed = false;
-		for (const client of clients) {
+		for (const client of unfinished) {
 			const structs = doc.store.clients.get(client)! as Struct[];
 			let i = next.get(client)!;
 			while (i < structs.length && dependencies(structs[i]).every(ready)) {
@@ -76,7 +100,6 @@ export function stateParts(doc: Y.Doc, partBytes = PART_BYTES): Uint8Array[] {
 				if (!run) runs.set(client, (run = []));
 				run.push(struct);
 				emitted.set(client, struct.id.clock + struct.length);
-				left--;
 				progressed = true;
 				bytes += weight(struct);
 				if (bytes >= partBytes) {
@@ -89,16 +112,16 @@ export function stateParts(doc: Y.Doc, partBytes = PART_BYTES): Uint8Array[] {
 		// A store whose structs wait on each other cannot come out of a real document; should it,
 		// the rest goes in one part (Yjs resolves dependencies inside one update).
 		if (!progressed) {
-			for (const client of clients) {
+			for (const client of unfinished) {
 				const structs = doc.store.clients.get(client)! as Struct[];
 				const rest = structs.slice(next.get(client)!);
-				if (rest.length === 0) continue;
 				const run = runs.get(client);
 				if (run) run.push(...rest);
 				else runs.set(client, rest);
 			}
-			left = 0;
+			break;
 		}
+		unfinished = unfinished.filter((c) => next.get(c)! < doc.store.clients.get(c)!.length);
 	}
 	flush();
 	// The delete set alone: an update with every struct already known and all the deletions.

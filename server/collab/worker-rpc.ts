@@ -9,13 +9,18 @@ import type { Logger } from '../../src/lib/server/log/index.ts';
 
 export type WorkerReply = { id: number; error?: string };
 
+/** A request not answered by then is refused and its worker replaced (a worker stuck or starved). */
+export const ASK_TIMEOUT_MS = 30_000;
+
 export type WorkerRpc<Request, Reply extends WorkerReply> = {
-	/** Sends a request and waits for the reply with its id. */
+	/** Sends a request and waits for the reply with its id (refused after ASK_TIMEOUT_MS). */
 	ask(request: Request, transfer?: Transferable[]): Promise<Reply>;
 	/** Sends a message that has no reply, in order with the requests (dropped if none runs). */
 	tell(message: unknown): void;
 	/** Is a worker running (so that what was told to it is still there)? */
 	running(): boolean;
+	/** Counts the workers started: what was told to an earlier one is gone. */
+	generation(): number;
 	/** Ends the worker (shutdown); later requests start a new one. */
 	close(): Promise<void>;
 };
@@ -25,52 +30,78 @@ export function workerRpc<Request extends object, Reply extends WorkerReply>(
 	log: Logger,
 	what: string
 ): WorkerRpc<Request, Reply> {
-	const pending = new Map<number, { resolve(reply: Reply): void; reject(e: Error): void }>();
+	const pending = new Map<
+		number,
+		{ worker: Worker; resolve(reply: Reply): void; reject(e: Error): void }
+	>();
 	let worker: Worker | null = null;
 	let nextId = 1;
+	let started = 0;
 
-	function failAll(error: Error) {
-		for (const waiting of pending.values()) waiting.reject(error);
-		pending.clear();
+	/** Refuses what waits on a worker that failed or ended (not what waits on its successor). */
+	function failAll(ended: Worker, error: Error) {
+		for (const [id, waiting] of pending) {
+			if (waiting.worker !== ended) continue;
+			pending.delete(id);
+			waiting.reject(error);
+		}
 	}
 
 	function start(): Worker {
-		const started = new Worker(script);
-		started.unref();
-		started.on('message', (reply: Reply) => {
+		started++;
+		const running = new Worker(script);
+		running.unref();
+		running.on('message', (reply: Reply) => {
 			const waiting = pending.get(reply.id);
 			pending.delete(reply.id);
-			if (pending.size === 0) started.unref();
+			if (![...pending.values()].some((waiting) => waiting.worker === running)) running.unref();
 			if (!waiting) return;
 			if (reply.error !== undefined) waiting.reject(new Error(reply.error));
 			else waiting.resolve(reply);
 		});
-		started.on('error', (error) => {
+		running.on('error', (error) => {
 			log.error({ err: error }, `the ${what} worker failed`);
-			if (worker === started) worker = null;
-			failAll(error);
+			if (worker === running) worker = null;
+			failAll(running, error);
 		});
-		started.on('exit', (code) => {
-			if (worker === started) worker = null;
-			failAll(new Error(`the ${what} worker exited (code ${code})`));
+		running.on('exit', (code) => {
+			if (worker === running) worker = null;
+			failAll(running, new Error(`the ${what} worker exited (code ${code})`));
 		});
-		return started;
+		return running;
 	}
 
 	return {
 		ask(request, transfer) {
-			worker ??= start();
+			const asked = (worker ??= start());
 			const id = nextId++;
-			const reply = new Promise<Reply>((resolve, reject) => pending.set(id, { resolve, reject }));
+			const reply = new Promise<Reply>((resolve, reject) => {
+				const timer = setTimeout(() => {
+					if (!pending.delete(id)) return;
+					reject(new Error(`the ${what} worker did not answer within ${ASK_TIMEOUT_MS} ms`));
+					// Stuck or starved: the next request gets a new one (the others fail over).
+					if (worker === asked) worker = null;
+					void asked.terminate();
+				}, ASK_TIMEOUT_MS);
+				timer.unref();
+				const settle =
+					<T>(done: (value: T) => void) =>
+					(value: T) => {
+						clearTimeout(timer);
+						done(value);
+					};
+				pending.set(id, { worker: asked, resolve: settle(resolve), reject: settle(reject) });
+			});
 			// A request in flight keeps the process alive until its reply.
-			worker.ref();
-			worker.postMessage({ ...request, id }, transfer);
+			asked.ref();
+			asked.postMessage({ ...request, id }, transfer);
 			return reply;
 		},
 		tell(message) {
 			worker?.postMessage(message);
 		},
 		running: () => worker !== null,
+		generation: () => started,
 		async close() {
 			const ending = worker;
 			worker = null;
@@ -87,6 +118,12 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 }
 
 /**
+ * A worker's nice value: under contention it gets about a tenth of the core the event loop gets
+ * (19 left it ~1.5 %, starving loads and first syncs of large plans behind a busy event loop).
+ */
+export const WORKER_NICE = 10;
+
+/**
  * Called by a worker script first: its thread yields the CPU to the event loop's. On Linux a nice
  * value is per thread, so this lowers the worker alone; elsewhere (macOS: the whole process) it is
  * left alone, and where it fails (limits) the worker runs at the normal priority.
@@ -94,7 +131,7 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 export function lowerThisThreadsPriority(): void {
 	if (process.platform !== 'linux') return;
 	try {
-		setPriority(19);
+		setPriority(WORKER_NICE);
 	} catch {
 		// Normal priority then.
 	}

@@ -22,6 +22,7 @@ import {
 } from '../../../src/lib/shared/collab.ts';
 import type { CollabContext } from '../context.ts';
 import type { LargeDocuments } from '../large-documents.ts';
+import { applyPart } from '../state-parts.ts';
 import { nextTurn } from '../../../src/lib/server/turns.ts';
 
 /**
@@ -31,11 +32,18 @@ import { nextTurn } from '../../../src/lib/server/turns.ts';
  * loaded has no connection yet, and its state comes from the database (bench/collab.ts
  * "persistence"). The listeners are put back even if the state is malformed.
  */
-export function applyStoredState(document: Y.Doc, state: Uint8Array, origin: unknown): void {
+export function applyStoredState(
+	document: Y.Doc,
+	state: Uint8Array,
+	origin: unknown,
+	asPart = false
+): void {
 	const listeners = document._observers.get('update');
 	document._observers.delete('update');
 	try {
-		Y.applyUpdate(document, state, origin);
+		// A part of a large state (large-documents.ts) goes in as state-parts.ts applies parts.
+		if (asPart) applyPart(document, state, origin);
+		else Y.applyUpdate(document, state, origin);
 	} finally {
 		if (listeners) document._observers.set('update', listeners);
 	}
@@ -129,9 +137,10 @@ export class Persistence implements Extension {
 			.where(where);
 		const state = row && (await readBytes(this.db, planDocuments, planDocuments.state, where));
 		if (state) {
-			const apply = (update: Uint8Array) => applyStoredState(document, update, MERGE_ORIGIN);
 			// A large state is applied in parts, a turn apart (large-documents.ts).
-			if (!(await this.large?.load(documentName, document, state, apply))) apply(state);
+			const applyPart = (part: Uint8Array) => applyStoredState(document, part, MERGE_ORIGIN, true);
+			if (!(await this.large?.load(documentName, document, state, applyPart)))
+				applyStoredState(document, state, MERGE_ORIGIN);
 		}
 		// Every later change (clients, restores, merges) marks the document as to be stored.
 		document.on('update', () => this.changed.add(documentName));
@@ -225,9 +234,10 @@ export class Persistence implements Extension {
 		let snapshot = encoded?.snapshot ?? Y.snapshot(document);
 		// What changes from now on is stored by the next store (a failed write marks it again).
 		this.changed.delete(name);
-		let state = (await encoded?.state) ?? Y.encodeStateAsUpdate(document);
-		// A document that has grown large gets its copy in the worker from this state (this turn).
-		this.large?.adopt(name, document, state);
+		const fromCopy = await encoded?.state;
+		let state = fromCopy ?? Y.encodeStateAsUpdate(document);
+		// Encoded here: a document that has grown large gets its copy from this state (this turn).
+		if (!fromCopy) this.large?.adopt(name, document, state);
 		const where = eq(planDocuments.name, name);
 		return this.db.transaction(async (tx) => {
 			const [row] = await tx
@@ -332,7 +342,6 @@ export class Persistence implements Extension {
 		this.authors.delete(documentName);
 		this.changed.delete(documentName);
 		this.clearRetry(documentName);
-		this.large?.forget(documentName);
 	}
 
 	async onDestroy() {
