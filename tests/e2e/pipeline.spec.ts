@@ -193,6 +193,11 @@ test('moving a deal to lost asks why, and keeps the reason', async ({ page, cont
 	await dialog.getByRole('button', { name: 'Mark as lost' }).click();
 	await expect(dialog).toBeHidden();
 	await expect(cardIn(page, 'lost', name)).toBeVisible();
+	// The card moves at once (optimistic): reload only once the server said it saved the move —
+	// a reload before would cancel the request still on its way (seen on a slow CI machine).
+	await expect(
+		page.getByRole('status').filter({ hasText: `${name} is now in Lost` })
+	).toBeVisible();
 	await page.reload();
 	await expect(cardIn(page, 'lost', name)).toBeVisible();
 });
