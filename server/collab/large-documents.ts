@@ -198,24 +198,16 @@ export class LargeDocuments {
 	forget(name: string, document: Y.Doc): void {
 		const mirror = this.mirrors.get(name);
 		if (mirror?.document !== document) return;
-		this.unfollow(name);
+		document.off('update', mirror.follow);
+		document.off('destroy', mirror.forget);
+		owners.delete(document);
+		this.mirrors.delete(name);
 		this.rpc.tell({ kind: 'close', key: mirror.key } satisfies MirrorMessage);
 	}
 
 	close(): Promise<void> {
 		for (const [name, mirror] of [...this.mirrors]) this.forget(name, mirror.document);
 		return this.rpc.close();
-	}
-
-	/** Stops posting this document's updates (its copy, if any, stays in the worker). */
-	private unfollow(name: string): boolean {
-		const mirror = this.mirrors.get(name);
-		if (!mirror) return false;
-		mirror.document.off('update', mirror.follow);
-		mirror.document.off('destroy', mirror.forget);
-		owners.delete(mirror.document);
-		this.mirrors.delete(name);
-		return true;
 	}
 
 	private keyFor(name: string): string {
@@ -226,8 +218,7 @@ export class LargeDocuments {
 	private follow(name: string, document: Y.Doc, key: string): void {
 		const previous = this.mirrors.get(name);
 		// A document loaded again under its name: the earlier copy goes (its document is unloading).
-		if (previous && this.unfollow(name))
-			this.rpc.tell({ kind: 'close', key: previous.key } satisfies MirrorMessage);
+		if (previous) this.forget(name, previous.document);
 		const follow = (update: Uint8Array) =>
 			this.rpc.tell({ kind: 'update', key, update } satisfies MirrorMessage);
 		// Hocuspocus destroys a document when it unloads it (a failed load included).

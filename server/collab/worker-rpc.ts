@@ -32,19 +32,29 @@ export function workerRpc<Request extends object, Reply extends WorkerReply>(
 ): WorkerRpc<Request, Reply> {
 	const pending = new Map<
 		number,
-		{ worker: Worker; resolve(reply: Reply): void; reject(e: Error): void }
+		{
+			worker: Worker;
+			timer: NodeJS.Timeout;
+			resolve(reply: Reply): void;
+			reject(e: Error): void;
+		}
 	>();
 	let worker: Worker | null = null;
 	let nextId = 1;
 	let started = 0;
 
+	/** The request `id` stops waiting (answered, refused or timed out). */
+	function take(id: number) {
+		const waiting = pending.get(id);
+		if (!waiting) return undefined;
+		pending.delete(id);
+		clearTimeout(waiting.timer);
+		return waiting;
+	}
+
 	/** Refuses what waits on a worker that failed or ended (not what waits on its successor). */
 	function failAll(ended: Worker, error: Error) {
-		for (const [id, waiting] of pending) {
-			if (waiting.worker !== ended) continue;
-			pending.delete(id);
-			waiting.reject(error);
-		}
+		for (const [id, waiting] of pending) if (waiting.worker === ended) take(id)?.reject(error);
 	}
 
 	function start(): Worker {
@@ -52,9 +62,8 @@ export function workerRpc<Request extends object, Reply extends WorkerReply>(
 		const running = new Worker(script);
 		running.unref();
 		running.on('message', (reply: Reply) => {
-			const waiting = pending.get(reply.id);
-			pending.delete(reply.id);
-			if (![...pending.values()].some((waiting) => waiting.worker === running)) running.unref();
+			const waiting = take(reply.id);
+			if (![...pending.values()].some((other) => other.worker === running)) running.unref();
 			if (!waiting) return;
 			if (reply.error !== undefined) waiting.reject(new Error(reply.error));
 			else waiting.resolve(reply);
@@ -77,20 +86,15 @@ export function workerRpc<Request extends object, Reply extends WorkerReply>(
 			const id = nextId++;
 			const reply = new Promise<Reply>((resolve, reject) => {
 				const timer = setTimeout(() => {
-					if (!pending.delete(id)) return;
-					reject(new Error(`the ${what} worker did not answer within ${ASK_TIMEOUT_MS} ms`));
+					take(id)?.reject(
+						new Error(`the ${what} worker did not answer within ${ASK_TIMEOUT_MS} ms`)
+					);
 					// Stuck or starved: the next request gets a new one (the others fail over).
 					if (worker === asked) worker = null;
 					void asked.terminate();
 				}, ASK_TIMEOUT_MS);
 				timer.unref();
-				const settle =
-					<T>(done: (value: T) => void) =>
-					(value: T) => {
-						clearTimeout(timer);
-						done(value);
-					};
-				pending.set(id, { worker: asked, resolve: settle(resolve), reject: settle(reject) });
+				pending.set(id, { worker: asked, timer, resolve, reject });
 			});
 			// A request in flight keeps the process alive until its reply.
 			asked.ref();

@@ -25,6 +25,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import {
 	canonical,
 	contents,
+	converged,
 	docOf,
 	prng,
 	savedCovers,
@@ -535,18 +536,7 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 				void clients[i].socket.connect();
 			}
 
-			const reference = () => canonical(contents(clients[0].doc));
-			await expect
-				.poll(
-					() =>
-						clients.every(
-							(c) =>
-								vector(c.doc) === vector(clients[0].doc) &&
-								canonical(contents(c.doc)) === reference()
-						),
-					{ timeout: 20_000 }
-				)
-				.toBe(true);
+			await expect.poll(() => converged(clients.map((c) => c.doc)), { timeout: 20_000 }).toBe(true);
 			await expect.poll(() => clients.every(savedCovers), { timeout: 10_000 }).toBe(true);
 			const row = docOf(await stored(shared));
 			expect(vector(row)).toBe(vector(clients[0].doc));

@@ -49,6 +49,15 @@ export function vector(doc: Y.Doc): string {
 }
 
 /** What plan_documents holds for a document name, or null. */
+/** Every copy holds the same updates and the same content as the first one. */
+export function converged(docs: Y.Doc[]): boolean {
+	const [first] = docs;
+	const reference = canonical(contents(first));
+	return docs.every(
+		(doc) => vector(doc) === vector(first) && canonical(contents(doc)) === reference
+	);
+}
+
 export async function storedState(db: Db, name: string): Promise<Uint8Array | null> {
 	const [row] = await db
 		.select({ state: tables.planDocuments.state })
