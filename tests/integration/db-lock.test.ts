@@ -100,7 +100,7 @@ async function race(dir: string, count: number) {
 	return { winners, refused: outcomes.filter((o) => o.result === 'refused').length };
 }
 
-describe('the embedded database lock', { timeout: 90_000 }, () => {
+describe('the embedded database lock', { timeout: 120_000 }, () => {
 	afterEach(async () => {
 		for (const holder of holders.splice(0)) {
 			holder.child.stdin?.end();
