@@ -1,7 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acquireDataDirLock, DataDirLockedError } from '../../src/lib/server/db/lock.ts';
 import { migratedDataDir, spawnRelais, type RelaisProcess } from '../support/process.ts';
 
 // An app handler (loaded through RELAIS_HANDLER) whose /slow answer stays open until /finish is
@@ -96,7 +97,7 @@ describe('the Relais process', { timeout: 90_000 }, () => {
 		cleanups.push(data.remove);
 		const relais = start({ RELAIS_DATA_DIR: data.dir, RELAIS_JOBS: 'on' });
 		const url = await relais.listening;
-		expect(existsSync(join(data.dir, 'relais.lock'))).toBe(true);
+		expect(() => acquireDataDirLock(data.dir)).toThrow(DataDirLockedError);
 
 		// A server-sent-events stream stays open until the server ends it.
 		const stream = await fetch(`${url}/events`);
@@ -107,7 +108,7 @@ describe('the Relais process', { timeout: 90_000 }, () => {
 		expect(await relais.exited).toEqual({ code: 0, signal: null });
 		// Ended cleanly by the server, not cut.
 		expect(await reading).toBe(': open\n\n');
-		expect(existsSync(join(data.dir, 'relais.lock'))).toBe(false);
+		acquireDataDirLock(data.dir)(); // free again
 	});
 
 	it('answers /healthz with 503 while it drains a request in flight after SIGTERM, then exits 0', async () => {
