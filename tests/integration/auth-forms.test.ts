@@ -166,7 +166,12 @@ describe.each(drivers())('the password forms on %s', (driver) => {
 	}
 
 	async function resetLink(email: string): Promise<string> {
-		await requestPasswordReset(database.db, email, { origin: ORIGIN, locale: 'en', mail: noSmtp });
+		await requestPasswordReset(database.db, email, {
+			origin: ORIGIN,
+			locale: 'en',
+			mail: noSmtp,
+			ip: '10.8.0.2'
+		});
 		const [mail] = await database.db
 			.select()
 			.from(tables.emailOutbox)

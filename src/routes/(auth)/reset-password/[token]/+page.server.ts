@@ -1,12 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
-import {
-	AuthError,
-	AUTH_ERROR_MESSAGES,
-	getPasswordResetStatus,
-	resetPassword
-} from '$lib/server/auth';
+import { AuthError, getPasswordResetStatus, resetPassword } from '$lib/server/auth';
+import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { clientAddress } from '$lib/server/http/client';
-import { formMessage, parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/forms';
 import { resetPasswordSchema } from '$lib/shared/schemas/auth';
 import { assertLinkUsable, refuseLinkError } from '../../link-refusal';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,7 +28,7 @@ export const actions: Actions = {
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			refuseLinkError(error);
-			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code]));
+			return authFormFailure(event, formData, error);
 		}
 		redirect(303, '/login?reason=reset');
 	}
