@@ -15,6 +15,7 @@ export {
 	announceAccessChange,
 	ACCESS_CHANGED,
 	endSessions,
+	revocationDelivered,
 	revokeUserAccess,
 	SESSION_REVOKED
 } from './revoke.ts';

@@ -87,16 +87,16 @@ const STATUS_ERRORS = {
 
 /**
  * Sets the new password, spends the link and every other link of the person, and ends every
- * session of the account (their live connections close at once).
+ * session of the account (their live connections close at once). Returns whose password it was.
  */
 export async function resetPassword(
 	db: Db,
 	token: string,
 	password: string,
 	ip?: string | null
-): Promise<void> {
+): Promise<string> {
 	const passwordHash = await withPasswordSlot(() => hashNewPassword(password));
-	await db.transaction(async (tx) => {
+	return db.transaction(async (tx) => {
 		const row = await findReset(tx, token);
 		const status = statusOf(row);
 		if (!row || status !== 'valid')
@@ -119,5 +119,6 @@ export async function resetPassword(
 			data: {},
 			ip: ip ?? null
 		});
+		return row.userId;
 	});
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
+import type { LiveBus } from '../live/bus.ts';
 import { publishLiveEvent } from '../live/events.ts';
 
 export const SESSION_REVOKED = 'session.revoked';
@@ -10,12 +11,14 @@ const IDS_PER_EVENT = 80;
 
 /** Which sessions end: one, every one of a person (but perhaps the current one), or the expired. */
 export type EndedSessions =
-	| { sessionId: string }
+	| { userId: string; sessionId: string }
 	| { userId: string; except?: string }
 	| { expiredBefore: Date; limit?: number };
 
 function whereOf(which: EndedSessions): SQL | undefined {
-	if ('sessionId' in which) return eq(sessions.id, which.sessionId);
+	if ('sessionId' in which) {
+		return and(eq(sessions.id, which.sessionId), eq(sessions.userId, which.userId));
+	}
 	if ('userId' in which) {
 		return and(
 			eq(sessions.userId, which.userId),
@@ -48,9 +51,10 @@ export async function endSessions(db: Db, which: EndedSessions): Promise<number>
 		const byUser = new Map<string, string[]>();
 		for (const row of ended) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row.id]);
 		// Every session of a person: their sockets close whatever session opened them (one may
-		// outlive an expired session nobody purged yet), even when no row was left to delete.
-		const everySession = 'userId' in which && which.except === undefined;
-		if (everySession && !byUser.has(which.userId)) byUser.set(which.userId, []);
+		// outlive an expired session nobody purged yet). A named person always gets an event, even
+		// when no row was left, so whoever waits for it (revocationDelivered) is not kept waiting.
+		const everySession = 'userId' in which && !('sessionId' in which) && which.except === undefined;
+		if ('userId' in which && !byUser.has(which.userId)) byUser.set(which.userId, []);
 		for (const [userId, ids] of byUser) {
 			for (let i = 0; i === 0 || i < ids.length; i += IDS_PER_EVENT) {
 				await publishLiveEvent(tx, {
@@ -62,6 +66,43 @@ export async function endSessions(db: Db, which: EndedSessions): Promise<number>
 		}
 		return ended.length;
 	});
+}
+
+const DELIVERY_TIMEOUT_MS = 2000;
+
+/**
+ * Runs `work`, which ends sessions of the person whose id it returns, and returns once this
+ * process has received the `session.revoked` published for them: the collaboration sockets and
+ * event streams of this process are closed before the answer leaves, so an edit sent after a
+ * sign-out's answer is never applied (NOTIFY reaches the other processes at the same moment).
+ * Gives up waiting after 2 s; a `work` that throws ended nothing and is not waited for.
+ */
+export async function revocationDelivered(
+	bus: Pick<LiveBus, 'subscribe'>,
+	work: () => Promise<string>
+): Promise<void> {
+	const seen = new Set<unknown>();
+	let wanted: string | null = null;
+	let delivered = () => {};
+	const arrived = new Promise<void>((resolve) => (delivered = resolve));
+	// Subscribed before the work: on PGlite the event is delivered during the commit itself.
+	const unsubscribe = bus.subscribe((event) => {
+		if (event.type !== SESSION_REVOKED) return;
+		seen.add(event.data.userId);
+		if (wanted !== null && event.data.userId === wanted) delivered();
+	});
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		wanted = await work();
+		if (seen.has(wanted)) return;
+		await Promise.race([
+			arrived,
+			new Promise<void>((resolve) => (timer = setTimeout(resolve, DELIVERY_TIMEOUT_MS)))
+		]);
+	} finally {
+		clearTimeout(timer);
+		unsubscribe();
+	}
 }
 
 /** Ends every session of a person (deactivation, suspension, "sign out everywhere"). */

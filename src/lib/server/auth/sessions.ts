@@ -114,7 +114,7 @@ export async function validateSessionToken(
 	const { session, user, organisation } = row;
 	const now = Date.now();
 	if (now >= session.expiresAt.getTime() || !user.active || organisation.status !== 'active') {
-		await endSessions(db, { sessionId: session.id });
+		await endSessions(db, { userId: session.userId, sessionId: session.id });
 		return { session: null, user: null };
 	}
 	if (now >= session.expiresAt.getTime() - RENEW_WITHIN) {

@@ -1,7 +1,12 @@
 import { fail } from '@sveltejs/kit';
 import { count, eq } from 'drizzle-orm';
 import { requireUser } from '$lib/server/access';
-import { AuthError, AUTH_ERROR_MESSAGES, changePassword } from '$lib/server/auth';
+import {
+	AuthError,
+	AUTH_ERROR_MESSAGES,
+	changePassword,
+	revocationDelivered
+} from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { tables } from '$lib/server/db';
 import { getFeedPreferences, setFeedPreferences } from '$lib/server/feed';
@@ -36,9 +41,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
 			// This session stays (this page and its live connections carry on); the others end.
-			await changePassword(event.locals.runtime.db, user.id, sessionId, {
-				current: parsed.data.current,
-				next: parsed.data.password
+			await revocationDelivered(event.locals.runtime.bus, async () => {
+				await changePassword(event.locals.runtime.db, user.id, sessionId, {
+					current: parsed.data.current,
+					next: parsed.data.password
+				});
+				return user.id;
 			});
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { endSessions } from '$lib/server/auth';
+import { endSessions, revocationDelivered } from '$lib/server/auth';
 import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import type { RequestHandler } from './$types';
 
@@ -9,7 +9,13 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async (event) => {
 	const { locals } = event;
-	if (locals.session) await endSessions(locals.runtime.db, { sessionId: locals.session.id });
+	const { session } = locals;
+	if (session) {
+		await revocationDelivered(locals.runtime.bus, async () => {
+			await endSessions(locals.runtime.db, { userId: session.userId, sessionId: session.id });
+			return session.userId;
+		});
+	}
 	deleteSessionCookie(event);
 	redirect(303, '/login?reason=signed-out');
 };

@@ -1,5 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { AuthError, getPasswordResetStatus, resetPassword } from '$lib/server/auth';
+import {
+	AuthError,
+	getPasswordResetStatus,
+	resetPassword,
+	revocationDelivered
+} from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
@@ -19,11 +24,13 @@ export const actions: Actions = {
 		const parsed = parseForm(resetPasswordSchema, formData);
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
-			await resetPassword(
-				event.locals.runtime.db,
-				event.params.token,
-				parsed.data.password,
-				clientAddress(event)
+			await revocationDelivered(event.locals.runtime.bus, () =>
+				resetPassword(
+					event.locals.runtime.db,
+					event.params.token,
+					parsed.data.password,
+					clientAddress(event)
+				)
 			);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
