@@ -33,12 +33,13 @@ describe.each(drivers())('sign-in and reset limits under a storm on %s', (driver
 	/** The action behind `POST path`, as SvelteKit runs it; answers JSON { key, values }. */
 	async function app(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', server.url);
-		const action =
-			url.pathname === '/login'
-				? loginActions.default
-				: url.pathname === '/forgot-password'
-					? forgotActions.default
-					: null;
+		// Each action takes its own route's event type; this harness builds one shape for both.
+		type Action = (event: unknown) => unknown;
+		const actions: Record<string, Action> = {
+			'/login': loginActions.default as Action,
+			'/forgot-password': forgotActions.default as Action
+		};
+		const action = actions[url.pathname];
 		if (req.method !== 'POST' || !action) {
 			res.writeHead(404).end();
 			return;
@@ -60,7 +61,7 @@ describe.each(drivers())('sign-in and reset limits under a storm on %s', (driver
 			getClientAddress: () => String(req.headers['x-test-address'] ?? '127.0.0.1')
 		};
 		const outcome = await Promise.resolve()
-			.then(() => action(event as unknown as Parameters<typeof action>[0]))
+			.then(() => action(event))
 			.catch((thrown: unknown) => thrown);
 		const result = outcome as {
 			status?: number;
