@@ -67,8 +67,8 @@ export type CollabServer = {
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 	/** Ends every live connection of a user (deactivation, suspension): close code 4403. */
 	closeUserConnections(userId: string): number;
-	/** Ends the live connections opened with one session (a single logout). */
-	closeSessionConnections(sessionId: string): number;
+	/** Ends the live connections opened with these sessions (sign-out, password change…). */
+	closeSessionConnections(sessionIds: readonly string[]): number;
 	/** Open WebSockets, authenticated or not. */
 	socketCount(): number;
 	/** Identifies this process in plan presence events. */
@@ -205,24 +205,29 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	const closeUserConnections = (userId: string) =>
 		closeWhere((t) => t.userId === userId, 'access-revoked');
-	const closeSessionConnections = (sessionId: string) =>
-		closeWhere((t) => t.sessionId === sessionId, 'access-revoked');
+	const closeSessionConnections = (sessionIds: readonly string[]) => {
+		const ended = new Set(sessionIds);
+		return closeWhere((t) => t.sessionId !== null && ended.has(t.sessionId), 'access-revoked');
+	};
 
-	// Admin pages publish `session.revoked` when they end someone's sessions (deactivation,
-	// suspension, "log out everywhere") and `access.changed` when a role changes; every process
-	// closes that person's live connections, and the client re-authorises with its new rights.
+	// Every ending of a session publishes `session.revoked` with the ids that ended (sign-out,
+	// sign out everywhere, a password changed or reset, deactivation, suspension, expiry): every
+	// process closes the sockets opened with them, and only those (a password change keeps the
+	// session it was made from), or every socket of the person when all their sessions ended. Admin pages publish `access.changed` when a role changes: every
+	// socket of that person closes, and the client re-authorises with its new rights.
 	const unsubscribe = runtime.bus.subscribe((event: LiveEvent) => {
 		if (event.type === PLAN_ACCESS_CHANGED || event.type === PLAN_RESTORE) {
 			void onPlanEvent(event);
 			return;
 		}
 		if (event.type !== SESSION_REVOKED && event.type !== ACCESS_CHANGED) return;
-		const { userId, sessionId } = event.data;
+		const { userId, sessionIds, everySession } = event.data;
 		let closed = 0;
-		if (typeof sessionId === 'string') closed = closeSessionConnections(sessionId);
-		else if (typeof userId === 'string') closed = closeUserConnections(userId);
-		if (closed > 0)
-			log.info({ userId, sessionId, closed }, 'closed revoked collaboration connections');
+		if (Array.isArray(sessionIds) && everySession !== true) {
+			const ids = (sessionIds as unknown[]).filter((id): id is string => typeof id === 'string');
+			closed = closeSessionConnections(ids);
+		} else if (typeof userId === 'string') closed = closeUserConnections(userId);
+		if (closed > 0) log.info({ userId, closed }, 'closed revoked collaboration connections');
 	});
 
 	// Plan pages publish `plan.access.changed` when sharing changes (a partner removed or narrowed,

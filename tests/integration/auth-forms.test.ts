@@ -1,5 +1,6 @@
 import { isActionFailure, isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	getInvitation,
@@ -10,6 +11,7 @@ import {
 } from '../../src/lib/server/auth/index.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
+import { startLiveBus, type LiveBus } from '../../src/lib/server/live/index.ts';
 import type { FormFailure, MessageRef } from '../../src/lib/shared/forms.ts';
 import * as accountPage from '../../src/routes/(app)/account/+page.server.ts';
 import * as invitationPage from '../../src/routes/(auth)/invitation/[token]/+page.server.ts';
@@ -43,6 +45,17 @@ function jar(initial: Record<string, string> = {}) {
 	};
 }
 
+// The live bus of each database: password changes and resets wait for their `session.revoked`.
+const buses = new Map<TestDatabase, Promise<LiveBus>>();
+function busOf(database: TestDatabase): Promise<LiveBus> {
+	let bus = buses.get(database);
+	if (!bus) {
+		bus = startLiveBus(database, pino({ level: 'silent' }));
+		buses.set(database, bus);
+	}
+	return bus;
+}
+
 /** Runs an action or load the way SvelteKit calls it; returns its result or what it threw. */
 async function run<E>(
 	handler: (event: E) => unknown,
@@ -71,7 +84,11 @@ async function run<E>(
 		locals: {
 			user: auth.user,
 			session: auth.session,
-			runtime: { db: options.database.db, config: { smtpUrl: undefined } }
+			runtime: {
+				db: options.database.db,
+				bus: await busOf(options.database),
+				config: { smtpUrl: undefined }
+			}
 		},
 		cookies,
 		getClientAddress: () => '127.0.0.1',
@@ -147,7 +164,10 @@ describe.each(drivers())('the password forms on %s', (driver) => {
 		database = await freshDatabase(driver);
 		admin = await createTestUser(database.db, { role: 'admin', name: 'Ada Admin' });
 	});
-	afterAll(() => database?.drop());
+	afterAll(async () => {
+		await (await buses.get(database))?.stop();
+		await database?.drop();
+	});
 
 	async function invite(email: string): Promise<string> {
 		const { link } = await inviteUser(
@@ -166,7 +186,12 @@ describe.each(drivers())('the password forms on %s', (driver) => {
 	}
 
 	async function resetLink(email: string): Promise<string> {
-		await requestPasswordReset(database.db, email, { origin: ORIGIN, locale: 'en', mail: noSmtp });
+		await requestPasswordReset(database.db, email, {
+			origin: ORIGIN,
+			locale: 'en',
+			mail: noSmtp,
+			ip: '10.8.0.2'
+		});
 		const [mail] = await database.db
 			.select()
 			.from(tables.emailOutbox)

@@ -124,4 +124,30 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 120_000 }, (d
 			expect(forUnknown, `attempt ${i + 1}`).toEqual(expected[i]);
 		}
 	});
+
+	it('answers the refusal with Retry-After and the form keeping the e-mail typed, not the password', async () => {
+		const address = `limited-${Date.now()}@relais.test`;
+		for (let i = 0; i < 5; i += 1) expect((await signIn(address, `wrong ${i}`)).status).toBe(400);
+		const response = await fetch(`${url}/login`, {
+			method: 'POST',
+			headers: {
+				origin: url,
+				accept: 'text/html',
+				'accept-language': 'fr',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: new URLSearchParams({ email: address, password: 'secret-typed', next: '' }),
+			redirect: 'manual'
+		});
+		expect(response.status).toBe(429);
+		const seconds = Number(response.headers.get('retry-after'));
+		expect(seconds).toBeGreaterThan(14 * 60);
+		expect(seconds).toBeLessThanOrEqual(15 * 60);
+		const html = await response.text();
+		expect(alertText(html)).toBe(
+			'Trop de tentatives. Par sécurité, attendez 15 min avant de réessayer.'
+		);
+		expect(html).toContain(`value="${address}"`);
+		expect(html).not.toContain('secret-typed');
+	});
 });

@@ -20,7 +20,7 @@ import { createTestOrganisation, createTestUser, type TestUser } from '../suppor
 
 const PASSWORD = 'correct horse battery';
 const noSmtp = { smtpUrl: undefined };
-const ctx = { origin: 'http://relais.test', mail: noSmtp };
+const ctx = { origin: 'http://relais.test', mail: noSmtp, ip: '10.8.0.1' };
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
 	try {
@@ -170,19 +170,27 @@ describe('signing in', () => {
 		expect((await validateSessionToken(database.db, someone.token)).user).toBeNull();
 	});
 
-	it('changes a password only with the current one, and ends the other sessions', async () => {
+	it('changes a password only with the current one, ends the other sessions and keeps this one', async () => {
 		const person = await createTestUser(database.db, { role: 'rep', password: PASSWORD });
+		const elsewhere = await login(database.db, {
+			email: person.user.email,
+			password: PASSWORD,
+			ip: '10.4.0.1'
+		});
 		expect(
 			await codeOf(
-				changePassword(database.db, person.user.id, { current: 'wrong', next: 'another password' })
+				changePassword(database.db, person.user.id, person.session.id, {
+					current: 'wrong',
+					next: 'another password'
+				})
 			)
 		).toBe('WRONG_PASSWORD');
-		const fresh = await changePassword(database.db, person.user.id, {
+		await changePassword(database.db, person.user.id, person.session.id, {
 			current: PASSWORD,
 			next: 'another password'
 		});
-		expect((await validateSessionToken(database.db, person.token)).user).toBeNull();
-		expect((await validateSessionToken(database.db, fresh.token)).user?.id).toBe(person.user.id);
+		expect((await validateSessionToken(database.db, elsewhere.token)).user).toBeNull();
+		expect((await validateSessionToken(database.db, person.token)).user?.id).toBe(person.user.id);
 	});
 });
 

@@ -1,13 +1,11 @@
+import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { revokeUserAccess } from '../../src/lib/server/auth/revoke.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/lib/server/access/policy.ts';
 import { recordActivity } from '../../src/lib/server/activity/index.ts';
-import {
-	invalidateUserSessions,
-	validateSessionToken
-} from '../../src/lib/server/auth/sessions.ts';
-import { createDb, type Database } from '../../src/lib/server/db/index.ts';
+import { validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
+import { createDb, tables, type Database } from '../../src/lib/server/db/index.ts';
 import {
 	createEventStream,
 	publishLiveEvent,
@@ -191,7 +189,8 @@ describe.each(drivers())('the live event stream on %s', (driver) => {
 		});
 		const stream = open(person, { heartbeatMs: 100 });
 		await expect.poll(() => stream.text()).toContain(': heartbeat');
-		await invalidateUserSessions(database.db, person.user.id);
+		// Deleted behind the app's back (no `session.revoked`): the heartbeat's re-check notices.
+		await database.db.delete(tables.sessions).where(eq(tables.sessions.userId, person.user.id));
 		await stream.ended;
 		expect(types(stream)).toEqual(['session.ended']);
 		// Nothing reaches a closed stream any more.

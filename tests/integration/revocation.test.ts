@@ -2,22 +2,35 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
+import { eq } from 'drizzle-orm';
+import { requestPasswordReset } from '../../src/lib/server/auth/password-reset.ts';
+import {
+	createSession,
+	generateToken,
+	SESSION_COOKIE,
+	validateSessionToken
+} from '../../src/lib/server/auth/sessions.ts';
+import { tables } from '../../src/lib/server/db/index.ts';
 import { notify } from '../../src/lib/server/notifications/index.ts';
 import { COLLAB_CLOSE_CODES } from '../../src/lib/shared/collab.ts';
 import { GET as eventsRoute } from '../../src/routes/api/events/+server.ts';
 import { actions as userActions } from '../../src/routes/(app)/admin/users/[id=id]/+page.server.ts';
 import { actions as organisationActions } from '../../src/routes/(app)/admin/organisations/[id=id]/+page.server.ts';
 import { POST as everywhereRoute } from '../../src/routes/(auth)/logout/everywhere/+server.ts';
+import { POST as logoutRoute } from '../../src/routes/(auth)/logout/+server.ts';
+import { actions as accountActions } from '../../src/routes/(app)/account/+page.server.ts';
+import { actions as resetActions } from '../../src/routes/(auth)/reset-password/[token]/+page.server.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
 import { drivers } from '../support/db.ts';
 import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
 import { createTestPlan } from '../support/plans.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { readSse, type SseReader } from '../support/sse.ts';
+import { docOf, storedState } from '../support/yjs.ts';
 
 // Deactivating someone, or suspending their company, from the admin pages ends their live
-// connections at once, end to end: a real HTTP server with the collaboration server on /collab
+// connections at once, and so does every other way a session ends (signing out, changing one's
+// password, resetting it), end to end: a real HTTP server with the collaboration server on /collab
 // and the live stream served by the real GET /api/events route (behind what handleAuth does with
 // the cookie); the admin pages' own form actions make the change. The person's event stream ends
 // and their collaboration socket closes with 4403 long before any heartbeat, a colleague's stay
@@ -26,6 +39,7 @@ import { readSse, type SseReader } from '../support/sse.ts';
 type EventsEvent = Parameters<typeof eventsRoute>[0];
 
 const REVOKED = COLLAB_CLOSE_CODES.accessRevoked;
+const PASSWORD = 'correct horse battery';
 // The stream re-checks its session every 25 s by itself: ending within this shows the revocation
 // event did it.
 const AT_ONCE = { timeout: 3_000, interval: 20 };
@@ -138,8 +152,62 @@ describe.each(drivers())('revoking access ends live connections on %s', (driver)
 		} as unknown as E);
 	}
 
+	/** Another device of the same person: a session and cookie of its own. */
+	async function anotherSession(person: TestUser): Promise<TestUser> {
+		const token = generateToken();
+		const session = await createSession(server.runtime.db, token, person.user.id);
+		return { ...person, token, session, cookie: `${SESSION_COOKIE}=${token}` };
+	}
+
+	/** A route or form action as SvelteKit calls it, with this session; a thrown redirect is returned. */
+	async function asSession<E>(
+		handler: (event: E) => unknown,
+		person: TestUser,
+		path: string,
+		options: { form?: Record<string, string>; params?: Record<string, string> } = {}
+	): Promise<unknown> {
+		const { session, user } = await validateSessionToken(server.runtime.db, person.token);
+		const url = new URL(path, server.url);
+		let body: FormData | undefined;
+		if (options.form) {
+			body = new FormData();
+			for (const [key, value] of Object.entries(options.form)) body.set(key, value);
+		}
+		return Promise.resolve()
+			.then(() =>
+				handler({
+					locals: { user, session, runtime: server.runtime },
+					params: options.params ?? {},
+					url,
+					request: new Request(url, { method: 'POST', body }),
+					cookies: { delete: () => {}, set: () => {}, get: () => person.token },
+					setHeaders: () => {},
+					getClientAddress: () => '127.0.0.1'
+				} as unknown as E)
+			)
+			.catch((thrown: unknown) => thrown);
+	}
+
+	/** The text of the document as the collaboration server last stored it. */
+	async function storedText(name: string): Promise<string> {
+		const state = await storedState(server.runtime.db, name);
+		return state ? docOf(state).getText('body').toString() : '';
+	}
+
+	/** The person's connections on this session closed: socket 4403, stream ended with the reason. */
+	async function ended(document: OpenDocument, stream: SseReader) {
+		await expect.poll(() => document.closeCodes, AT_ONCE).toContain(REVOKED);
+		await stream.ended;
+		expect(stream.messages.at(-1)?.type).toBe('session.ended');
+	}
+
 	beforeAll(async () => {
-		server = await startTestServer({ driver, handler: (req, res) => void app(req, res) });
+		server = await startTestServer({
+			driver,
+			handler: (req, res) => void app(req, res),
+			// Stores follow edits quickly, so what a store holds can be checked without waiting long.
+			collabOptions: { storeDebounceMs: 50, storeMaxDebounceMs: 200 }
+		});
 		admin = await createTestUser(server.runtime.db, { role: 'admin' });
 	});
 	afterAll(async () => {
@@ -260,5 +328,96 @@ describe.each(drivers())('revoking access ends live connections on %s', (driver)
 				collab: { status: 'denied', reason: 'session-invalid' }
 			});
 		}
+	});
+
+	it('signing out ends that session’s socket and stream at once, stores nothing sent after, and leaves the other device', async () => {
+		const person = await createTestUser(server.runtime.db, { role: 'rep' });
+		const phone = await anotherSession(person);
+		const plan = await createTestPlan(server.runtime.db, { ownerId: person.user.id });
+		const stream = await listen(person);
+		const socket = await edit(person, plan.shared);
+		const phoneStream = await listen(phone);
+		const phoneSocket = await edit(phone, plan.shared);
+
+		const answer = await asSession(logoutRoute, person, '/logout');
+		expect(answer).toMatchObject({ status: 303, location: '/login?reason=signed-out' });
+		// Typed on the signed-out page right after: the server must not take it.
+		socket.doc.getText('body').insert(0, 'après la déconnexion ');
+
+		await ended(socket, stream);
+		// The phone's session goes on: its edits are stored, its stream delivers.
+		await stillLive(phoneSocket, phoneStream, phone);
+		await expect.poll(() => storedText(plan.shared), AT_ONCE).toContain('toujours là');
+		expect(await storedText(plan.shared)).not.toContain('après la déconnexion');
+		expect(phoneSocket.doc.getText('body').toString()).not.toContain('après la déconnexion');
+
+		expect(await oldCookie(person, plan.shared)).toEqual({
+			status: 401,
+			message: expect.any(String),
+			collab: { status: 'denied', reason: 'session-invalid' }
+		});
+		const left = await server.runtime.db
+			.select({ id: tables.sessions.id })
+			.from(tables.sessions)
+			.where(eq(tables.sessions.userId, person.user.id));
+		expect(left).toEqual([{ id: phone.session.id }]);
+	});
+
+	it('changing one’s password ends the other sessions’ sockets and streams at once; this session’s stay open', async () => {
+		const person = await createTestUser(server.runtime.db, { role: 'rep', password: PASSWORD });
+		const laptop = await anotherSession(person);
+		const plan = await createTestPlan(server.runtime.db, { ownerId: person.user.id });
+		const stream = await listen(person);
+		const socket = await edit(person, plan.shared);
+		const laptopStream = await listen(laptop);
+		const laptopSocket = await edit(laptop, plan.shared);
+
+		const answer = await asSession(accountActions.password, person, '/account?/password', {
+			form: { current: PASSWORD, password: 'un-autre-secret-2026', confirm: 'un-autre-secret-2026' }
+		});
+		expect(answer).toEqual({ passwordChanged: true });
+
+		await ended(laptopSocket, laptopStream);
+		// The page the change was made from keeps its session, its socket and its stream.
+		await stillLive(socket, stream, person);
+		expect((await validateSessionToken(server.runtime.db, person.token)).user?.id).toBe(
+			person.user.id
+		);
+		expect((await oldCookie(laptop, plan.shared)).collab).toEqual({
+			status: 'denied',
+			reason: 'session-invalid'
+		});
+	});
+
+	it('resetting a password through the mailed link ends the sockets and streams of every session at once', async () => {
+		const person = await createTestUser(server.runtime.db, { role: 'rep' });
+		const laptop = await anotherSession(person);
+		const plan = await createTestPlan(server.runtime.db, { ownerId: person.user.id });
+		const streams = [await listen(person), await listen(laptop)];
+		const sockets = [await edit(person, plan.shared), await edit(laptop, plan.shared)];
+
+		await requestPasswordReset(server.runtime.db, person.user.email, {
+			origin: server.url,
+			locale: 'en',
+			mail: { smtpUrl: undefined },
+			ip: '10.6.0.1'
+		});
+		const [mail] = await server.runtime.db
+			.select()
+			.from(tables.emailOutbox)
+			.where(eq(tables.emailOutbox.toAddress, person.user.email));
+		const token = /\/reset-password\/(\S+)/.exec(mail.bodyText)![1];
+		const answer = await asSession(resetActions.default, person, `/reset-password/${token}`, {
+			form: { password: 'un-secret-tout-neuf', confirm: 'un-secret-tout-neuf' },
+			params: { token }
+		});
+		expect(answer).toMatchObject({ status: 303, location: '/login?reason=reset' });
+
+		for (const i of [0, 1]) await ended(sockets[i], streams[i]);
+		const left = await server.runtime.db
+			.select()
+			.from(tables.sessions)
+			.where(eq(tables.sessions.userId, person.user.id));
+		expect(left).toEqual([]);
 	});
 });

@@ -1,3 +1,4 @@
+import { scheduleSessionJobs, sessionJobHandlers } from './auth/purge.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createDb, migrate, type Database, type Db } from './db/index.ts';
 import { importJobHandlers } from './imports/index.ts';
@@ -80,7 +81,8 @@ export async function createRuntime(
 						...importJobHandlers(),
 						...planJobHandlers(config),
 						...feedJobHandlers(config),
-						...fileJobHandlers(config)
+						...fileJobHandlers(config),
+						...sessionJobHandlers()
 					},
 					// Wake on NOTIFY when a job is enqueued instead of waiting for the next poll.
 					listen: (channel, onPayload) => database.listen(channel, onPayload)
@@ -91,6 +93,7 @@ export async function createRuntime(
 			await schedulePlanJobs(database.db);
 			await scheduleFeedJobs(database.db);
 			await scheduleFileJobs(database.db);
+			await scheduleSessionJobs(database.db);
 		}
 		let stopped: Promise<void> | undefined;
 		return {

@@ -7,7 +7,8 @@ export type AuthErrorCode =
 	| 'TOKEN_USED'
 	| 'INVITATION_REVOKED'
 	| 'EMAIL_TAKEN'
-	| 'WRONG_PASSWORD';
+	| 'WRONG_PASSWORD'
+	| 'BUSY';
 
 export class AuthError extends Error {
 	code: AuthErrorCode;
@@ -28,5 +29,6 @@ export const AUTH_ERROR_MESSAGES: Record<AuthErrorCode, string> = {
 	TOKEN_USED: 'auth_token_used',
 	INVITATION_REVOKED: 'auth_invite_revoked',
 	EMAIL_TAKEN: 'auth_invite_taken',
-	WRONG_PASSWORD: 'auth_wrong_password'
+	WRONG_PASSWORD: 'auth_wrong_password',
+	BUSY: 'auth_busy'
 };

@@ -8,14 +8,15 @@ export {
 	createSession,
 	generateToken,
 	hashToken,
-	invalidateSession,
-	invalidateUserSessions,
 	validateSessionToken
 } from './sessions.ts';
 export type { Session, SessionUser } from './sessions.ts';
 export {
 	announceAccessChange,
 	ACCESS_CHANGED,
+	endSessions,
+	revocationDelivered,
 	revokeUserAccess,
 	SESSION_REVOKED
 } from './revoke.ts';
+export type { EndedSessions } from './revoke.ts';

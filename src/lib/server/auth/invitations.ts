@@ -8,7 +8,8 @@ import { invitations, organisations, users } from '../db/schema.ts';
 import { invitationEmail, queueEmail, type MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
 import { AuthError } from './errors.ts';
-import { hashPassword } from './passwords.ts';
+import { withPasswordSlot } from './login.ts';
+import { hashNewPassword } from './passwords.ts';
 import { createSession, generateToken, type Session } from './sessions.ts';
 import { generateLinkToken, hashLinkToken, isWellFormedToken, type TokenStatus } from './tokens.ts';
 import { WorkspaceError } from '../workspace/errors.ts';
@@ -173,7 +174,7 @@ export async function acceptInvitation(
 	input: { name: string; password: string; locale: Locale },
 	meta: { ip?: string | null; userAgent?: string | null } = {}
 ): Promise<{ token: string; session: Session; userId: string }> {
-	const passwordHash = await hashPassword(input.password);
+	const passwordHash = await withPasswordSlot(() => hashNewPassword(input.password));
 	return db.transaction(async (tx) => {
 		const row = await findInvitation(tx, token);
 		if (!row) throw new AuthError('TOKEN_INVALID');

@@ -1,17 +1,22 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import { AuthError } from './errors.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
-import { checkRateLimit, clearRateLimit, countAttempt, type RateLimitRule } from './rate-limit.ts';
-import { createSession, generateToken, invalidateUserSessions, type Session } from './sessions.ts';
+import { checkPassword, hashNewPassword, PasswordsBusy } from './passwords.ts';
+import { spendResetLinks } from './reset-links.ts';
+import {
+	clearRateLimit,
+	consumeAttempts,
+	refundAttempt,
+	type RateLimitRule
+} from './rate-limit.ts';
+import { endSessions } from './revoke.ts';
+import { createSession, generateToken, type Session } from './sessions.ts';
 
 // Failed attempts allowed per 15 minutes: few per account (guessing one password), more per
 // address (an office behind one IP).
 export const ACCOUNT_LIMIT: RateLimitRule = { limit: 5, windowMs: 15 * 60_000 };
 export const IP_LIMIT: RateLimitRule = { limit: 30, windowMs: 15 * 60_000 };
-
-let dummyHash: Promise<string> | undefined;
 
 /** Finds an active user by e-mail, case-insensitively. */
 export async function findUserByEmail(db: Db, email: string) {
@@ -31,37 +36,52 @@ export async function findUserByEmail(db: Db, email: string) {
 
 export type LoginInput = { email: string; password: string; ip: string; userAgent?: string | null };
 
+/** The rate-limit keys of a sign-in: the account (whether or not it exists) and the address. */
+export const loginKeys = (email: string, ip: string) => ({
+	account: `login:account:${email.toLowerCase()}`,
+	address: `login:ip:${ip}`
+});
+
+/** Turns "too many password checks at once" into the domain's 429. */
+export async function withPasswordSlot<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof PasswordsBusy) {
+			throw new AuthError('BUSY', { retryAfterSeconds: error.retryAfterSeconds });
+		}
+		throw error;
+	}
+}
+
 /**
  * Checks the password and opens a session. Never tells whether the e-mail exists: an unknown
  * e-mail, a wrong password, a deactivated user or a suspended partner get the same answer.
+ * The attempt is counted first (per account and per address, atomically), then the password is
+ * checked in one of the few argon2 slots; a success gives its address count back.
  */
 export async function login(
 	db: Db,
 	input: LoginInput
 ): Promise<{ token: string; session: Session; locale: string }> {
-	const accountKey = `login:account:${input.email.toLowerCase()}`;
-	const ipKey = `login:ip:${input.ip}`;
-	for (const [key, rule] of [
-		[accountKey, ACCOUNT_LIMIT],
-		[ipKey, IP_LIMIT]
-	] as const) {
-		const state = await checkRateLimit(db, key, rule);
-		if (state.limited) {
-			throw new AuthError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
-		}
+	const keys = loginKeys(input.email, input.ip);
+	const state = await consumeAttempts(db, [
+		[keys.account, ACCOUNT_LIMIT],
+		[keys.address, IP_LIMIT]
+	]);
+	if (state.limited) {
+		throw new AuthError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
 	}
 
 	const user = await findUserByEmail(db, input.email);
 	const usable = user?.passwordHash && user.active && user.organisationStatus === 'active';
 	// Verify against a dummy hash when there is no usable account, so timing tells nothing.
-	dummyHash ??= hashPassword('relais-timing-equaliser');
-	const valid = await verifyPassword(usable ? user.passwordHash! : await dummyHash, input.password);
-	if (!usable || !valid) {
-		await countAttempt(db, accountKey, ACCOUNT_LIMIT);
-		await countAttempt(db, ipKey, IP_LIMIT);
-		throw new AuthError('INVALID_CREDENTIALS');
-	}
-	await clearRateLimit(db, accountKey);
+	const valid = await withPasswordSlot(() =>
+		checkPassword(usable ? user.passwordHash : null, input.password)
+	);
+	if (!usable || !valid) throw new AuthError('INVALID_CREDENTIALS');
+	await clearRateLimit(db, keys.account);
+	await refundAttempt(db, keys.address);
 	const token = generateToken();
 	const session = await createSession(db, token, user.id, {
 		ip: input.ip,
@@ -71,25 +91,27 @@ export async function login(
 	return { token, session, locale: user.locale };
 }
 
-/** Changes one's own password after checking the current one; other sessions end. */
+/**
+ * Changes one's own password after checking the current one. Every other session of the person
+ * ends (their sockets and streams close at once) and every reset link still out is spent; the
+ * session the change was made from stays, so this page and its live connections carry on.
+ */
 export async function changePassword(
 	db: Db,
 	userId: string,
+	currentSessionId: string,
 	input: { current: string; next: string }
-): Promise<{ token: string; session: Session }> {
+): Promise<void> {
 	const [user] = await db
 		.select({ hash: users.passwordHash })
 		.from(users)
-		.where(and(eq(users.id, userId)));
-	if (!user?.hash || !(await verifyPassword(user.hash, input.current))) {
-		throw new AuthError('WRONG_PASSWORD');
-	}
-	const hash = await hashPassword(input.next);
-	return db.transaction(async (tx) => {
+		.where(eq(users.id, userId));
+	const valid = await withPasswordSlot(() => checkPassword(user?.hash, input.current));
+	if (!user?.hash || !valid) throw new AuthError('WRONG_PASSWORD');
+	const hash = await withPasswordSlot(() => hashNewPassword(input.next));
+	await db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, userId));
-		await invalidateUserSessions(tx, userId);
-		const token = generateToken();
-		const session = await createSession(tx, token, userId);
-		return { token, session };
+		await spendResetLinks(tx, userId);
+		await endSessions(tx, { userId, except: currentSessionId });
 	});
 }

@@ -6,27 +6,37 @@ import { passwordResets, users } from '../db/schema.ts';
 import { passwordResetEmail, queueEmail, type MailSettings } from '../mail/index.ts';
 import { AuthError } from './errors.ts';
 import { findUserByEmail } from './login.ts';
-import { hashPassword } from './passwords.ts';
-import { checkRateLimit, countAttempt, type RateLimitRule } from './rate-limit.ts';
-import { invalidateUserSessions } from './sessions.ts';
+import { withPasswordSlot } from './login.ts';
+import { hashNewPassword } from './passwords.ts';
+import { consumeAttempts, type RateLimitRule } from './rate-limit.ts';
+import { spendResetLinks } from './reset-links.ts';
+import { endSessions } from './revoke.ts';
 import { generateLinkToken, hashLinkToken, isWellFormedToken, type TokenStatus } from './tokens.ts';
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
-// At most three reset e-mails an hour per address, so the form cannot flood someone's inbox.
-const RESET_LIMIT: RateLimitRule = { limit: 3, windowMs: 60 * 60_000 };
+// At most three reset e-mails an hour per e-mail address, so the form cannot flood someone's
+// inbox, and twenty an hour per network address, so one machine cannot go through many inboxes.
+export const RESET_LIMIT: RateLimitRule = { limit: 3, windowMs: 60 * 60_000 };
+export const RESET_IP_LIMIT: RateLimitRule = { limit: 20, windowMs: 60 * 60_000 };
 
 /**
- * Sends a reset link when an active account uses this e-mail. Always answers the same way,
- * so the form tells nobody which e-mails have accounts.
+ * Sends a reset link when an active account uses this e-mail. Answers the same way whether or
+ * not the account exists, so the form tells nobody which e-mails have accounts; the attempt is
+ * counted first (per e-mail and per address, atomically), and past either limit the request is
+ * refused with RATE_LIMITED — for a known and an unknown e-mail alike.
  */
 export async function requestPasswordReset(
 	db: Db,
 	email: string,
-	context: { origin: string; locale: Locale; mail: MailSettings }
+	context: { origin: string; locale: Locale; mail: MailSettings; ip: string }
 ): Promise<void> {
-	const key = `reset:${email.toLowerCase()}`;
-	if ((await checkRateLimit(db, key, RESET_LIMIT)).limited) return;
-	await countAttempt(db, key, RESET_LIMIT);
+	const state = await consumeAttempts(db, [
+		[`reset:${email.toLowerCase()}`, RESET_LIMIT],
+		[`reset:ip:${context.ip}`, RESET_IP_LIMIT]
+	]);
+	if (state.limited) {
+		throw new AuthError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
+	}
 	const user = await findUserByEmail(db, email);
 	if (!user || !user.active || user.organisationStatus !== 'active') return;
 	const token = generateLinkToken();
@@ -75,15 +85,18 @@ const STATUS_ERRORS = {
 	revoked: 'TOKEN_INVALID'
 } as const;
 
-/** Sets the new password, spends the link and ends every session of the account. */
+/**
+ * Sets the new password, spends the link and every other link of the person, and ends every
+ * session of the account (their live connections close at once). Returns whose password it was.
+ */
 export async function resetPassword(
 	db: Db,
 	token: string,
 	password: string,
 	ip?: string | null
-): Promise<void> {
-	const passwordHash = await hashPassword(password);
-	await db.transaction(async (tx) => {
+): Promise<string> {
+	const passwordHash = await withPasswordSlot(() => hashNewPassword(password));
+	return db.transaction(async (tx) => {
 		const row = await findReset(tx, token);
 		const status = statusOf(row);
 		if (!row || status !== 'valid')
@@ -95,7 +108,8 @@ export async function resetPassword(
 			.returning({ id: passwordResets.id });
 		if (spent.length === 0) throw new AuthError('TOKEN_USED');
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
-		await invalidateUserSessions(tx, row.userId);
+		await spendResetLinks(tx, row.userId);
+		await endSessions(tx, { userId: row.userId });
 		await recordAudit(tx, {
 			actorId: row.userId,
 			organisationId: null,
@@ -105,5 +119,6 @@ export async function resetPassword(
 			data: {},
 			ip: ip ?? null
 		});
+		return row.userId;
 	});
 }

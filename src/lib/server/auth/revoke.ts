@@ -1,20 +1,113 @@
+import { and, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { sessions } from '../db/schema.ts';
+import type { LiveBus } from '../live/bus.ts';
 import { publishLiveEvent } from '../live/events.ts';
-import { invalidateUserSessions } from './sessions.ts';
 
 export const SESSION_REVOKED = 'session.revoked';
 
+// A session id is 64 hex characters: this many fit well inside one NOTIFY payload.
+const IDS_PER_EVENT = 80;
+
+/** Which sessions end: one, every one of a person (but perhaps the current one), or the expired. */
+export type EndedSessions =
+	| { userId: string; sessionId: string }
+	| { userId: string; except?: string }
+	| { expiredBefore: Date; limit?: number };
+
+function whereOf(which: EndedSessions): SQL | undefined {
+	if ('sessionId' in which) {
+		return and(eq(sessions.id, which.sessionId), eq(sessions.userId, which.userId));
+	}
+	if ('userId' in which) {
+		return and(
+			eq(sessions.userId, which.userId),
+			which.except === undefined ? undefined : ne(sessions.id, which.except)
+		);
+	}
+	return lt(sessions.expiresAt, which.expiredBefore);
+}
+
 /**
- * Ends every session of a user and tells every process, so live connections (event streams,
- * collaboration sockets) of that user close too. Call inside the transaction of the change.
+ * The one way a session ends (sign-out, sign out everywhere, a password changed or reset,
+ * deactivation, suspension, expiry): the rows go and `session.revoked` names them, in one
+ * transaction, so every process closes their collaboration sockets and event streams as soon as
+ * it commits — and never for a deletion that rolled back. Returns how many sessions ended.
  */
-export async function revokeUserAccess(db: Db, userId: string): Promise<void> {
-	await invalidateUserSessions(db, userId);
-	await publishLiveEvent(db, {
-		type: SESSION_REVOKED,
-		audience: { users: [userId] },
-		data: { userId }
+export async function endSessions(db: Db, which: EndedSessions): Promise<number> {
+	return db.transaction(async (tx) => {
+		let where = whereOf(which);
+		// Purges go in bounded batches: one short lock at a time.
+		if ('expiredBefore' in which && which.limit !== undefined) {
+			where = inArray(
+				sessions.id,
+				tx.select({ id: sessions.id }).from(sessions).where(where).limit(which.limit)
+			);
+		}
+		const ended = await tx
+			.delete(sessions)
+			.where(where)
+			.returning({ id: sessions.id, userId: sessions.userId });
+		const byUser = new Map<string, string[]>();
+		for (const row of ended) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row.id]);
+		// Every session of a person: their sockets close whatever session opened them (one may
+		// outlive an expired session nobody purged yet). A named person always gets an event, even
+		// when no row was left, so whoever waits for it (revocationDelivered) is not kept waiting.
+		const everySession = 'userId' in which && !('sessionId' in which) && which.except === undefined;
+		if ('userId' in which && !byUser.has(which.userId)) byUser.set(which.userId, []);
+		for (const [userId, ids] of byUser) {
+			for (let i = 0; i === 0 || i < ids.length; i += IDS_PER_EVENT) {
+				await publishLiveEvent(tx, {
+					type: SESSION_REVOKED,
+					audience: { users: [userId] },
+					data: { userId, sessionIds: ids.slice(i, i + IDS_PER_EVENT), everySession }
+				});
+			}
+		}
+		return ended.length;
 	});
+}
+
+const DELIVERY_TIMEOUT_MS = 2000;
+
+/**
+ * Runs `work`, which ends sessions of the person whose id it returns, and returns once this
+ * process has received the `session.revoked` published for them: the collaboration sockets and
+ * event streams of this process are closed before the answer leaves, so an edit sent after a
+ * sign-out's answer is never applied (NOTIFY reaches the other processes at the same moment).
+ * Gives up waiting after 2 s; a `work` that throws ended nothing and is not waited for.
+ */
+export async function revocationDelivered(
+	bus: Pick<LiveBus, 'subscribe'>,
+	work: () => Promise<string>
+): Promise<void> {
+	const seen = new Set<unknown>();
+	let wanted: string | null = null;
+	let delivered = () => {};
+	const arrived = new Promise<void>((resolve) => (delivered = resolve));
+	// Subscribed before the work: on PGlite the event is delivered during the commit itself.
+	const unsubscribe = bus.subscribe((event) => {
+		if (event.type !== SESSION_REVOKED) return;
+		seen.add(event.data.userId);
+		if (wanted !== null && event.data.userId === wanted) delivered();
+	});
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		wanted = await work();
+		if (seen.has(wanted)) return;
+		await Promise.race([
+			arrived,
+			new Promise<void>((resolve) => (timer = setTimeout(resolve, DELIVERY_TIMEOUT_MS)))
+		]);
+	} finally {
+		clearTimeout(timer);
+		unsubscribe();
+	}
+}
+
+/** Ends every session of a person (deactivation, suspension, "sign out everywhere"). */
+export function revokeUserAccess(db: Db, userId: string): Promise<number> {
+	return endSessions(db, { userId });
 }
 
 export const ACCESS_CHANGED = 'access.changed';

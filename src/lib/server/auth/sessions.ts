@@ -1,9 +1,10 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisations, sessions, users } from '../db/schema.ts';
 import type { OrganisationKind, Role, Locale } from '../../shared/enums.ts';
+import { endSessions } from './revoke.ts';
 
 // The Lucia guide: random token in the cookie, SHA-256 of it as the session id, 30-day sliding expiry.
 export const SESSION_COOKIE = 'relais_session';
@@ -98,7 +99,7 @@ function sessionLookup(db: Db) {
 
 /**
  * Finds the session and its user, refusing expired sessions, deactivated users and suspended
- * partner companies (their sessions are deleted on the spot). Extends the expiry when half used.
+ * partner companies (their sessions end on the spot, announced like any other ending). Extends the expiry when half used.
  */
 export async function validateSessionToken(
 	db: Db,
@@ -113,7 +114,7 @@ export async function validateSessionToken(
 	const { session, user, organisation } = row;
 	const now = Date.now();
 	if (now >= session.expiresAt.getTime() || !user.active || organisation.status !== 'active') {
-		await db.delete(sessions).where(eq(sessions.id, session.id));
+		await endSessions(db, { userId: session.userId, sessionId: session.id });
 		return { session: null, user: null };
 	}
 	if (now >= session.expiresAt.getTime() - RENEW_WITHIN) {
@@ -132,17 +133,4 @@ export async function validateSessionToken(
 			organisationName: organisation.name
 		}
 	};
-}
-
-export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
-	await db.delete(sessions).where(eq(sessions.id, sessionId));
-}
-
-/** "Log out everywhere", deactivation, suspension: every session of the user ends at once. */
-export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
-	await db.delete(sessions).where(eq(sessions.userId, userId));
-}
-
-export async function deleteExpiredSessions(db: Db): Promise<void> {
-	await db.delete(sessions).where(and(lt(sessions.expiresAt, new Date())));
 }

@@ -1,11 +1,16 @@
 import { fail } from '@sveltejs/kit';
 import { count, eq } from 'drizzle-orm';
 import { requireUser } from '$lib/server/access';
-import { AuthError, AUTH_ERROR_MESSAGES, changePassword } from '$lib/server/auth';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import {
+	AuthError,
+	AUTH_ERROR_MESSAGES,
+	changePassword,
+	revocationDelivered
+} from '$lib/server/auth';
+import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { tables } from '$lib/server/db';
 import { getFeedPreferences, setFeedPreferences } from '$lib/server/feed';
-import { formMessage, parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/forms';
 import { changePasswordSchema } from '$lib/shared/schemas/auth';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,23 +35,24 @@ export const actions: Actions = {
 	},
 	password: async (event) => {
 		const user = requireUser(event.locals);
+		const sessionId = event.locals.session?.id ?? '';
 		const formData = await event.request.formData();
 		const parsed = parseForm(changePasswordSchema, formData);
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
-			const { token, session } = await changePassword(event.locals.runtime.db, user.id, {
-				current: parsed.data.current,
-				next: parsed.data.password
+			// This session stays (this page and its live connections carry on); the others end.
+			await revocationDelivered(event.locals.runtime.bus, async () => {
+				await changePassword(event.locals.runtime.db, user.id, sessionId, {
+					current: parsed.data.current,
+					next: parsed.data.password
+				});
+				return user.id;
 			});
-			setSessionCookie(event, token, session.expiresAt);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
-			return fail(
-				400,
-				formMessage(formData, AUTH_ERROR_MESSAGES[error.code], undefined, {
-					current: { key: AUTH_ERROR_MESSAGES[error.code] }
-				})
-			);
+			return authFormFailure(event, formData, error, {
+				current: { key: AUTH_ERROR_MESSAGES[error.code] }
+			});
 		}
 		return { passwordChanged: true };
 	}

@@ -1,8 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { AuthError, AUTH_ERROR_MESSAGES, login } from '$lib/server/auth';
+import { AuthError, login } from '$lib/server/auth';
+import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
-import { formMessage, parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/forms';
 import { loginSchema, safeRedirect } from '$lib/shared/schemas/auth';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
@@ -35,9 +36,7 @@ export const actions: Actions = {
 			});
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
-			const status = error.code === 'RATE_LIMITED' ? 429 : 400;
-			const minutes = Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60));
-			return fail(status, formMessage(formData, AUTH_ERROR_MESSAGES[error.code], { minutes }));
+			return authFormFailure(event, formData, error);
 		}
 		redirect(303, safeRedirect(next));
 	}

@@ -1,12 +1,21 @@
 import { redirect } from '@sveltejs/kit';
-import { invalidateSession } from '$lib/server/auth';
+import { endSessions, revocationDelivered } from '$lib/server/auth';
 import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import type { RequestHandler } from './$types';
 
-/** Ends this session (a POST from the account menu; SvelteKit's CSRF check applies). */
+/**
+ * Ends this session (a POST from the account menu; SvelteKit's CSRF check applies) and its live
+ * connections: the collaboration sockets and event streams opened with it close at once.
+ */
 export const POST: RequestHandler = async (event) => {
 	const { locals } = event;
-	if (locals.session) await invalidateSession(locals.runtime.db, locals.session.id);
+	const { session } = locals;
+	if (session) {
+		await revocationDelivered(locals.runtime.bus, async () => {
+			await endSessions(locals.runtime.db, { userId: session.userId, sessionId: session.id });
+			return session.userId;
+		});
+	}
 	deleteSessionCookie(event);
 	redirect(303, '/login?reason=signed-out');
 };

@@ -1,8 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { acceptInvitation, AuthError, AUTH_ERROR_MESSAGES, getInvitation } from '$lib/server/auth';
+import { acceptInvitation, AuthError, getInvitation } from '$lib/server/auth';
+import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
-import { formMessage, parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/forms';
 import { acceptInvitationSchema } from '$lib/shared/schemas/auth';
 import { getLocale } from '$lib/paraglide/runtime';
 import { assertLinkUsable, refuseLinkError } from '../../link-refusal';
@@ -31,7 +32,7 @@ export const actions: Actions = {
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			refuseLinkError(error);
-			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code]));
+			return authFormFailure(event, formData, error);
 		}
 		redirect(303, '/');
 	}

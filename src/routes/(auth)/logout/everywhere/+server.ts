@@ -1,12 +1,18 @@
 import { redirect } from '@sveltejs/kit';
-import { revokeUserAccess } from '$lib/server/auth';
+import { revocationDelivered, revokeUserAccess } from '$lib/server/auth';
 import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import type { RequestHandler } from './$types';
 
 /** "Sign out everywhere": every session of the account, and its live connections, end now. */
 export const POST: RequestHandler = async (event) => {
 	const { locals } = event;
-	if (locals.user) await revokeUserAccess(locals.runtime.db, locals.user.id);
+	const { user } = locals;
+	if (user) {
+		await revocationDelivered(locals.runtime.bus, async () => {
+			await revokeUserAccess(locals.runtime.db, user.id);
+			return user.id;
+		});
+	}
 	deleteSessionCookie(event);
 	redirect(303, '/login?reason=signed-out');
 };

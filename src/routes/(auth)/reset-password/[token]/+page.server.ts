@@ -1,12 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import {
 	AuthError,
-	AUTH_ERROR_MESSAGES,
 	getPasswordResetStatus,
-	resetPassword
+	resetPassword,
+	revocationDelivered
 } from '$lib/server/auth';
+import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { clientAddress } from '$lib/server/http/client';
-import { formMessage, parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/forms';
 import { resetPasswordSchema } from '$lib/shared/schemas/auth';
 import { assertLinkUsable, refuseLinkError } from '../../link-refusal';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,16 +24,18 @@ export const actions: Actions = {
 		const parsed = parseForm(resetPasswordSchema, formData);
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
-			await resetPassword(
-				event.locals.runtime.db,
-				event.params.token,
-				parsed.data.password,
-				clientAddress(event)
+			await revocationDelivered(event.locals.runtime.bus, () =>
+				resetPassword(
+					event.locals.runtime.db,
+					event.params.token,
+					parsed.data.password,
+					clientAddress(event)
+				)
 			);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			refuseLinkError(error);
-			return fail(400, formMessage(formData, AUTH_ERROR_MESSAGES[error.code]));
+			return authFormFailure(event, formData, error);
 		}
 		redirect(303, '/login?reason=reset');
 	}

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { checkRateLimit, countAttempt } from '$lib/server/auth/rate-limit';
+import { consumeAttempt } from '$lib/server/auth/rate-limit';
 import { FEED_ERROR_MESSAGES, FEED_ERROR_STATUS, FeedError } from '$lib/server/feed/errors';
 import { storeUpload } from '$lib/server/feed/files';
 import { ATTACHMENT_BODY_LIMIT } from '$lib/server/http/limits';
@@ -35,13 +35,13 @@ export const POST: RequestHandler = async ({ locals, request }) => {
 	}
 	const db = locals.runtime.db;
 	const key = `feed-upload:${user.id}`;
-	const rate = await checkRateLimit(db, key, UPLOAD_RATE);
+	// Counted first, atomically: parallel uploads cannot all slip under the limit.
+	const rate = await consumeAttempt(db, key, UPLOAD_RATE);
 	if (rate.limited) {
 		return refuse(429, 'RATE_LIMITED', 'feed_upload_rate_limited', {
 			'retry-after': String(rate.retryAfterSeconds)
 		});
 	}
-	await countAttempt(db, key, UPLOAD_RATE);
 
 	let file: FormDataEntryValue | null = null;
 	try {
