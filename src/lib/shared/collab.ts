@@ -3,10 +3,18 @@
 /** The WebSocket path of the collaboration server, on the app's own origin. */
 export const COLLAB_PATH = '/collab';
 
-/** WebSocket close codes the server uses; the client re-authorises on `accessRevoked`. */
+/**
+ * WebSocket close codes the server uses. The client stops on `accessRevoked` and
+ * `budgetExceeded` (reconnecting would be refused, or spend the budget again) and tells the person.
+ */
 export const COLLAB_CLOSE_CODES = {
 	/** Access revoked (deactivation, suspended partner, "log out everywhere"). */
 	accessRevoked: 4403,
+	/**
+	 * The connection sent far more than an editor does (messages, bytes or sync requests: see
+	 * server/collab/extensions/budget.ts). Not retried: a new page load starts a new budget.
+	 */
+	budgetExceeded: 4429,
 	/** The server is stopping (deploy, restart): reconnect. */
 	goingAway: 1001
 } as const;
