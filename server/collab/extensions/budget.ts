@@ -1,5 +1,6 @@
 import { MessageType, type Extension, type WebSocketLike } from '@hocuspocus/server';
 import * as decoding from 'lib0/decoding';
+import * as string from 'lib0/string';
 import type { WebSocket } from 'ws';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 
@@ -48,7 +49,7 @@ export const LOW_WATER_BYTES = 1 * MiB;
 /** Unread bytes at which a client is cut rather than buffered further. */
 export const MAX_BUFFERED_BYTES = 32 * MiB;
 /** A client above HIGH_WATER_BYTES that reads nothing for this long is cut. */
-export const STALL_MS = 60_000;
+export const STALL_MS = 30_000;
 
 export type BudgetLimits = {
 	messageBurst: number;
@@ -125,15 +126,32 @@ type Frame = { address: string; type: number; sync: number | null };
 
 /** The address, type and (for sync messages) sub-type of a Hocuspocus frame; null if unreadable. */
 export function readFrame(data: Uint8Array): Frame | null {
+	const kind = kindOf(data);
+	return kind && { address: addressOf(data, kind), type: kind.type, sync: kind.sync };
+}
+
+type Kind = { type: number; sync: number | null; start: number; end: number };
+
+// Every frame in and out passes here: the address is skipped, and decoded only for the few frames
+// the gate keeps track of (a string per frame would be garbage on the broadcast path).
+function kindOf(data: Uint8Array): Kind | null {
 	try {
 		const decoder = decoding.createDecoder(data);
-		const address = decoding.readVarString(decoder);
+		const length = decoding.readVarUint(decoder);
+		const start = decoder.pos;
+		const end = start + length;
+		if (end > data.byteLength) return null;
+		decoder.pos = end;
 		const type = decoding.readVarUint(decoder);
 		const sync = type === MessageType.Sync ? decoding.readVarUint(decoder) : null;
-		return { address, type, sync };
+		return { type, sync, start, end };
 	} catch {
 		return null;
 	}
+}
+
+function addressOf(data: Uint8Array, kind: Kind): string {
+	return string.decodeUtf8(data.subarray(kind.start, kind.end));
 }
 
 const OPEN = 1;
@@ -205,21 +223,23 @@ export class ConnectionGate {
 		const now = Date.now();
 		if (!this.messages.take(1, now)) return this.overspend('messages');
 		if (!this.receivedBytes.take(data.byteLength, now)) return this.overspend('received-bytes');
-		const frame = readFrame(data);
+		const kind = kindOf(data);
 		// Hocuspocus refuses what it cannot read; the gate only needs to know sync requests.
-		if (!frame) return this.events.deliver(data);
-		if (frame.type === MessageType.Auth) {
+		if (!kind) return this.events.deliver(data);
+		if (kind.type === MessageType.Auth) {
 			// A document (re)authenticating starts a new sync: a request refused before it (its
 			// document was denied) will never be answered.
-			this.asked.delete(frame.address);
-			this.held.delete(frame.address);
-		} else if (frame.type === MessageType.Sync && frame.sync === messageYjsSyncStep1) {
+			const address = addressOf(data, kind);
+			this.asked.delete(address);
+			this.held.delete(address);
+		} else if (kind.type === MessageType.Sync && kind.sync === messageYjsSyncStep1) {
 			if (!this.syncRequests.take(1, now)) return this.overspend('sync-requests');
-			if (this.pressured || this.asked.has(frame.address) || this.sending.has(frame.address)) {
-				this.held.set(frame.address, data);
+			const address = addressOf(data, kind);
+			if (this.pressured || this.asked.has(address) || this.sending.has(address)) {
+				this.held.set(address, data);
 				return;
 			}
-			this.asked.add(frame.address);
+			this.asked.add(address);
 		}
 		this.events.deliver(data);
 	}
@@ -241,14 +261,14 @@ export class ConnectionGate {
 		if (this.ws.readyState !== OPEN) return;
 		// Once closed, only Hocuspocus's own closing frames go out.
 		if (this.closed) return void this.ws.send(data);
-		const frame = readFrame(data);
-		if (frame?.type === MessageType.Sync && frame.sync === messageYjsSyncStep2) {
+		const kind = kindOf(data);
+		if (kind?.type === MessageType.Sync && kind.sync === messageYjsSyncStep2) {
 			// The answer to this client's sync request: it counts against its budget, and the next
 			// request for this document waits until this answer has left.
 			if (!this.answerBytes.take(data.byteLength, Date.now())) {
 				return this.overspend('answer-bytes');
 			}
-			const { address } = frame;
+			const address = addressOf(data, kind);
 			this.asked.delete(address);
 			this.sending.set(address, (this.sending.get(address) ?? 0) + data.byteLength);
 			this.ws.send(data, () => {

@@ -19,6 +19,20 @@ export const COLLAB_CLOSE_CODES = {
 	goingAway: 1001
 } as const;
 
+/** Why the server ended a client's connection for good: the client must not reconnect. */
+export type CollabStopReason = 'access-revoked' | 'budget-exceeded';
+
+/**
+ * The close codes after which a client stops reconnecting (HocuspocusProvider 4 retries every
+ * close, whatever its code) and tells the person why; null for the others (a restart, a network
+ * failure, a cut for not reading), after which it reconnects.
+ */
+export function collabStopReason(code: number | undefined): CollabStopReason | null {
+	if (code === COLLAB_CLOSE_CODES.accessRevoked) return 'access-revoked';
+	if (code === COLLAB_CLOSE_CODES.budgetExceeded) return 'budget-exceeded';
+	return null;
+}
+
 /** Reasons sent with Hocuspocus's "permission denied" for a document. */
 export const COLLAB_REFUSALS = {
 	sessionRequired: 'session-required',
