@@ -13,7 +13,7 @@ import { COLLAB_CLOSE_CODES } from '../../src/lib/shared/collab.ts';
 import { richText, SUMMARY_FIELD, writeRichText } from '../../src/lib/shared/plan-doc.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
 import { drivers } from '../support/db.ts';
-import { createTestUser, type TestUser } from '../support/factories.ts';
+import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
 import { createTestPlan } from '../support/plans.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -120,12 +120,22 @@ describe.each(drivers())('what one collaboration connection may cost (%s)', (dri
 	const connectionsTo = (name: string) =>
 		server.collab!.hocuspocus.documents.get(name)?.getConnectionsCount() ?? 0;
 
-	it('answers 400 sync requests for a large plan a bounded number of times, then closes with 4429', async () => {
+	it('answers 400 sync requests from a reader of a large plan a bounded number of times, then closes with 4429', async () => {
 		const state = largeState();
 		expect(state.byteLength).toBeGreaterThan(LARGE_FROM_BYTES);
-		const { shared } = await createTestPlan(server.runtime.db, { ownerId: owner.user.id, state });
+		const partner = await createTestOrganisation(server.runtime.db);
+		const { shared } = await createTestPlan(server.runtime.db, {
+			ownerId: owner.user.id,
+			state,
+			sharedWithId: partner.id,
+			shareMode: 'viewer'
+		});
+		const reader = await createTestUser(server.runtime.db, {
+			role: 'partner_member',
+			organisation: partner
+		});
 		const overspent = budget().stats().overspent;
-		const client = await rawClient(server, owner, shared);
+		const client = await rawClient(server, reader, shared);
 		sockets.push(client.ws);
 		await expect.poll(() => connectionsTo(shared)).toBe(1);
 
