@@ -56,7 +56,7 @@ describe('the budget limits', () => {
 });
 
 describe('reading a Hocuspocus frame', () => {
-	it('gives the address, the type and the sync sub-type, and null for what it cannot read', () => {
+	it('gives the address, the type and the sync (or sync reply) sub-type, and null for what it cannot read', () => {
 		const encoder = encoding.createEncoder();
 		encoding.writeVarString(encoder, 'plan.x');
 		encoding.writeVarUint(encoder, 0);
@@ -74,6 +74,15 @@ describe('reading a Hocuspocus frame', () => {
 			address: 'plan.x',
 			type: 1,
 			sync: null
+		});
+		const reply = encoding.createEncoder();
+		encoding.writeVarString(reply, 'plan.x');
+		encoding.writeVarUint(reply, 4);
+		encoding.writeVarUint(reply, 0);
+		expect(readFrame(encoding.toUint8Array(reply))).toEqual({
+			address: 'plan.x',
+			type: 4,
+			sync: 0
 		});
 		expect(readFrame(new Uint8Array([200]))).toBeNull();
 	});

@@ -124,7 +124,7 @@ export type Overspent = 'messages' | 'received-bytes' | 'sync-requests' | 'answe
 
 type Frame = { address: string; type: number; sync: number | null };
 
-/** The address, type and (for sync messages) sub-type of a Hocuspocus frame; null if unreadable. */
+/** The address, type and (for sync and sync-reply messages) sub-type of a Hocuspocus frame; null if unreadable. */
 export function readFrame(data: Uint8Array): Frame | null {
 	const kind = kindOf(data);
 	return kind && { address: addressOf(data, kind), type: kind.type, sync: kind.sync };
@@ -143,7 +143,10 @@ function kindOf(data: Uint8Array): Kind | null {
 		if (end > data.byteLength) return null;
 		decoder.pos = end;
 		const type = decoding.readVarUint(decoder);
-		const sync = type === MessageType.Sync ? decoding.readVarUint(decoder) : null;
+		const sync =
+			type === MessageType.Sync || type === MessageType.SyncReply
+				? decoding.readVarUint(decoder)
+				: null;
 		return { type, sync, start, end };
 	} catch {
 		return null;
@@ -232,7 +235,8 @@ export class ConnectionGate {
 			const address = addressOf(data, kind);
 			this.asked.delete(address);
 			this.held.delete(address);
-		} else if (kind.type === MessageType.Sync && kind.sync === messageYjsSyncStep1) {
+		} else if (kind.sync === messageYjsSyncStep1) {
+			// Sync or SyncReply: Hocuspocus answers both with the document.
 			if (!this.syncRequests.take(1, now)) return this.overspend('sync-requests');
 			const address = addressOf(data, kind);
 			if (this.pressured || this.asked.has(address) || this.sending.has(address)) {
