@@ -273,10 +273,14 @@ export class ConnectionGate {
 				return this.overspend('answer-bytes');
 			}
 			const address = addressOf(data, kind);
+			const bytes = data.byteLength;
 			this.asked.delete(address);
-			this.sending.set(address, (this.sending.get(address) ?? 0) + data.byteLength);
+			this.sending.set(address, (this.sending.get(address) ?? 0) + bytes);
 			this.ws.send(data, () => {
-				this.sending.delete(address);
+				// Two can be on their way when the document re-authenticated in between.
+				const left = (this.sending.get(address) ?? 0) - bytes;
+				if (left > 0) this.sending.set(address, left);
+				else this.sending.delete(address);
 				this.progress();
 			});
 		} else {
