@@ -21,6 +21,7 @@ import { PLAN_DOCUMENTS, type PlanDocument } from '../../src/lib/shared/enums.ts
 import { DirectAwareness } from './awareness.ts';
 import { AdaptiveBatching } from './batching.ts';
 import { Authentication } from './extensions/authentication.ts';
+import { ConnectionBudget, type BudgetLimits } from './extensions/budget.ts';
 import { Logger } from './extensions/logger.ts';
 import { OriginCheck } from './extensions/origin.ts';
 import { Persistence, type PersistenceOptions } from './extensions/persistence.ts';
@@ -59,6 +60,8 @@ export type CollabServerOptions = {
 	afterStore?: PersistenceOptions['afterStore'];
 	/** Presence publication debounce (default 1 s). */
 	presenceDebounceMs?: number;
+	/** What one connection may cost (default: budget.ts's constants; tests lower some). */
+	budget?: Partial<BudgetLimits>;
 };
 
 export type CollabServer = {
@@ -76,6 +79,8 @@ export type CollabServer = {
 	persistence: Persistence;
 	/** The worker's copies of large documents (tests read its counts). */
 	large: LargeDocuments;
+	/** Per-connection budgets, sync coalescing and back-pressure (tests read its stats). */
+	budget: ConnectionBudget;
 	/** Stops accepting, closes every socket, stores and unloads every document. */
 	close(): Promise<void>;
 };
@@ -121,6 +126,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	});
 	// Every app process runs a collaboration server: its plans list reads the presence registry.
 	const stopPresenceRegistry = startPlanPresence(runtime);
+	const budget = new ConnectionBudget(options.budget);
 
 	// Hooks run in this order, each one only if the previous let the connection through.
 	// (Hocuspocus sorts by `priority`, highest first, keeping this order among equals; the Redis
@@ -128,21 +134,24 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const extensions: Extension[] = [
 		// 1. Throttle: connections per address per minute, before any database work (onUpgrade).
 		new Throttle({ perMinute: options.connectionsPerMinute ?? 60 }),
-		// 2. Origin: only pages of this site may open a socket with our cookie (onUpgrade).
+		// 2. Budget: what one socket may send, be sent and leave unread; every frame passes its gate
+		//    (opened in accept() below) before Hocuspocus sees it and on its way out. 4429 when spent.
+		budget,
+		// 3. Origin: only pages of this site may open a socket with our cookie (onUpgrade).
 		new OriginCheck({ origin: runtime.config.origin }),
-		// 3. Authentication: the session cookie, then the access policy per document.
+		// 4. Authentication: the session cookie, then the access policy per document.
 		new Authentication({ db: runtime.db, log }),
-		// 4. Malformed updates close their socket before they reach a document.
+		// 5. Malformed updates close their socket before they reach a document.
 		new UpdateValidation({ log, close: (transport, code, reason) => end(transport, code, reason) }),
-		// 5. Persistence: the Y state as bytea in plan_documents, then the plan's projections.
+		// 6. Persistence: the Y state as bytea in plan_documents, then the plan's projections.
 		persistence,
-		// 6. Who is on each plan's shared document, for the plans list.
+		// 7. Who is on each plan's shared document, for the plans list.
 		new PlanPresence({ publisher: presence }),
-		// 7. Crowded documents batch their outgoing messages (bench/collab.ts's "one hot plan").
+		// 8. Crowded documents batch their outgoing messages (bench/collab.ts's "one hot plan").
 		new AdaptiveBatching(),
-		// 8. Logger: what got through.
+		// 9. Logger: what got through.
 		new Logger({ log }),
-		// 9. Cursor and presence messages skip Hocuspocus's scratch copy (none of us hooks them).
+		// 10. Cursor and presence messages skip Hocuspocus's scratch copy (none of us hooks them).
 		new DirectAwareness()
 	];
 	if (runtime.config.redisUrl) extensions.push(redisExtension(runtime.config.redisUrl));
@@ -170,13 +179,35 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		};
 		transports.add(transport);
 		const context: CollabContext = { transport };
-		const client = hocuspocus.handleConnection(ws, toWebRequest(req), context);
+		const gate = budget.open(ws, {
+			deliver: (data) => client.handleMessage(data),
+			overspent: (what) => {
+				log.warn(
+					{ what, ip: transport.ip, user: transport.userId },
+					'closed a collaboration socket over its budget'
+				);
+				end(transport, CLOSE_CODES.budgetExceeded, 'budget-exceeded');
+			},
+			stalled: (bufferedBytes) => {
+				log.warn(
+					{ bufferedBytes, ip: transport.ip, user: transport.userId },
+					'cut a collaboration socket that does not read'
+				);
+				// Its backlog would hold the close frame back: free the memory now.
+				transport.ended = true;
+				client.handleClose({ code: CLOSE_CODES.goingAway, reason: 'not-reading' });
+				ws.terminate();
+			}
+		});
+		// Hocuspocus sends through the gate, which watches the answers and the backlog.
+		const client = hocuspocus.handleConnection(gate.socket, toWebRequest(req), context);
 		transport.client = client;
 		ws.on('message', (data: RawData) => {
-			if (!transport.ended) client.handleMessage(toBytes(data));
+			if (!transport.ended) gate.receive(toBytes(data));
 		});
 		ws.on('close', (code: number, reason: Buffer) => {
 			transports.delete(transport);
+			budget.release(gate);
 			client.handleClose({ code, reason: reason.toString() });
 		});
 		ws.on('error', (error: Error) =>
@@ -333,6 +364,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		processId,
 		persistence,
 		large,
+		budget,
 		close
 	};
 }

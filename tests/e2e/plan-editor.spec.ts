@@ -1,4 +1,5 @@
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from '@playwright/test';
+import * as encoding from 'lib0/encoding';
 import {
 	DEMO,
 	expect,
@@ -27,7 +28,9 @@ const TEXT = {
 		goal: 'Goal',
 		addSection: 'Add a section',
 		sectionTitle: 'Section title',
-		confirmRemove: 'Remove the section'
+		confirmRemove: 'Remove the section',
+		budget: 'Connection stopped — reload the page',
+		budgetText: /reload the page to carry on/
 	},
 	fr: {
 		newAccount: 'Nouveau compte',
@@ -41,7 +44,9 @@ const TEXT = {
 		goal: 'Objectif',
 		addSection: 'Ajouter une section',
 		sectionTitle: 'Titre de la section',
-		confirmRemove: 'Retirer la section'
+		confirmRemove: 'Retirer la section',
+		budget: 'Connexion interrompue — rechargez la page',
+		budgetText: /rechargez la page pour continuer/
 	}
 } as const;
 
@@ -288,6 +293,52 @@ test('on a 360 px phone, a goal and a section are edited, and a removed section 
 			'Doubler le parc installé'
 		);
 		await expect(page.getByLabel(t.sectionTitle).last()).toHaveValue('Plan de formation');
+	} finally {
+		await rep.context.close();
+	}
+});
+
+/** A sync step 1 with an empty state vector ("send me the whole document"), Hocuspocus-framed. */
+function emptySyncStep1(documentName: string): Buffer {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, documentName);
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint8Array(encoder, new Uint8Array([0]));
+	return Buffer.from(encoding.toUint8Array(encoder));
+}
+
+test('a page whose connection spent its budget (4429) stops reconnecting and says so', async ({
+	browser
+}) => {
+	test.setTimeout(90_000);
+	const t = TEXT.fr;
+	const rep = await signedIn(browser, DEMO.rep, 'fr');
+	try {
+		const path = await newPlan(rep.page, 'fr');
+		const page = rep.page;
+		let sockets = 0;
+		let server: WebSocketRoute | null = null;
+		await page.routeWebSocket(/\/collab$/, (ws) => {
+			sockets += 1;
+			// Everything passes both ways, closes included.
+			server = ws.connectToServer();
+		});
+		await openPlan(page, path);
+		// Authenticated and synced: the editor takes keys.
+		await expect(summary(page)).toHaveAttribute('aria-readonly', 'false');
+		expect(sockets).toBe(1);
+
+		// Flood the real server on the page's socket, as a hostile script in the page would: it
+		// closes the socket with 4429, which reaches the page.
+		const name = `plan.${path.split('/').at(-1)}`;
+		for (let i = 0; i < 400; i += 1) server!.send(emptySyncStep1(name));
+		await expect(status(page)).toHaveText(t.budget);
+		await expect(page.getByText(t.budgetText)).toBeVisible();
+		await expect(summary(page)).toHaveAttribute('aria-readonly', 'true');
+		// The provider would retry after 1 s; the page stopped it.
+		await page.waitForTimeout(3_000);
+		expect(sockets).toBe(1);
 	} finally {
 		await rep.context.close();
 	}

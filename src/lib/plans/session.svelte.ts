@@ -1,7 +1,12 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { COLLAB_CLOSE_CODES, COLLAB_PATH, planDocumentName } from '$lib/shared/collab';
+import {
+	COLLAB_PATH,
+	collabStopReason,
+	planDocumentName,
+	type CollabStopReason as StopReason
+} from '$lib/shared/collab';
 import { upgradePlanDoc } from '$lib/shared/plan-doc';
 import { parseSavedMessage, SaveTracker } from './save-tracker';
 
@@ -14,7 +19,9 @@ import { parseSavedMessage, SaveTracker } from './save-tracker';
  * - offline: no connection; the changes stay in this device's IndexedDB;
  * - unsaved: connected, but `count` changes made here are still not stored after SAVE_GRACE_MS;
  * - read-only: this person may only read the document;
- * - access-revoked: the server closed the connection (code 4403) or refused the document.
+ * - access-revoked: the server closed the connection (code 4403) or refused the document;
+ * - budget-exceeded: the server closed the connection for sending far more than an editor does
+ *   (code 4429); reconnecting would spend the budget again, a page load starts a new one.
  */
 export type SaveStatus =
 	| { state: 'saving' }
@@ -22,7 +29,13 @@ export type SaveStatus =
 	| { state: 'offline'; count: number }
 	| { state: 'unsaved'; count: number }
 	| { state: 'read-only' }
-	| { state: 'access-revoked' };
+	| { state: 'access-revoked' }
+	| { state: 'budget-exceeded' };
+
+/** Whether the server ended this session for good (nothing more is edited on this page). */
+export function isStopped(status: SaveStatus): boolean {
+	return status.state === 'access-revoked' || status.state === 'budget-exceeded';
+}
 
 export type Peer = { clientId: number; id: string; name: string; colour: string };
 export type Me = { id: string; name: string; colour: string };
@@ -58,7 +71,7 @@ export class PlanDocumentSession {
 	private readonly persistence: IndexeddbPersistence | null = null;
 	private readonly tracker = new SaveTracker(this.doc);
 	private connected = false;
-	private revoked = false;
+	private stopped: StopReason | null = null;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 
 	readonly planId: string;
@@ -163,13 +176,21 @@ export class PlanDocumentSession {
 
 	/** Whether leaving now would lose the only copy's confirmation (beforeunload). */
 	get hasUnsavedChanges(): boolean {
-		return !this.revoked && this.tracker.count > 0;
+		return !this.stopped && this.tracker.count > 0;
 	}
 
 	/** Closed with 4403 or refused: stop, keep the local copy (it merges if access comes back). */
 	revoke(): void {
-		if (this.revoked) return;
-		this.revoked = true;
+		this.stop('access-revoked');
+	}
+
+	/**
+	 * Closed for good (4403, 4429): stop, keep the local copy; it merges when the page is opened
+	 * again (and, after 4403, only if access came back).
+	 */
+	stop(reason: StopReason): void {
+		if (this.stopped) return;
+		this.stopped = reason;
 		this.provider.detach();
 		this.refresh();
 	}
@@ -186,7 +207,7 @@ export class PlanDocumentSession {
 	}
 
 	private compute(now: number): SaveStatus {
-		if (this.revoked) return { state: 'access-revoked' };
+		if (this.stopped) return { state: this.stopped };
 		if (this.readOnly) return { state: 'read-only' };
 		const online = typeof navigator === 'undefined' || navigator.onLine;
 		if (!this.connected || !online) return { state: 'offline', count: this.tracker.count };
@@ -217,7 +238,7 @@ export class PlanSession {
 	readonly socket: HocuspocusProviderWebsocket;
 	readonly shared: PlanDocumentSession;
 	readonly internal: PlanDocumentSession | null;
-	private revoked = false;
+	private stopped = false;
 	// The browser says the network is gone: close the socket now rather than wait for its ping to
 	// time out (edits then stay local, on IndexedDB), and reconnect as soon as it is back.
 	private readonly onOnline = () => void this.connectNow();
@@ -242,13 +263,14 @@ export class PlanSession {
 		this.internal = options.internal
 			? new PlanDocumentSession(options.planId, 'internal', this.socket, options.me, false)
 			: null;
-		// 4403: access revoked (deactivated, removed from the plan): tell the person and stop.
+		// 4403: access revoked (deactivated, removed from the plan); 4429: this page's connection
+		// spent its budget. The provider retries every close: tell the person and stop instead.
 		this.socket.on('close', ({ event }: { event: CloseEvent }) => {
-			if (event?.code === COLLAB_CLOSE_CODES.accessRevoked) {
-				this.revoked = true;
-				this.each((s) => s.revoke());
-				this.socket.disconnect();
-			}
+			const reason = collabStopReason(event?.code);
+			if (!reason) return;
+			this.stopped = true;
+			this.each((s) => s.stop(reason));
+			this.socket.disconnect();
 		});
 		window.addEventListener('online', this.onOnline);
 		window.addEventListener('offline', this.onOffline);
@@ -260,7 +282,7 @@ export class PlanSession {
 	}
 
 	private async connectNow(): Promise<void> {
-		if (this.revoked) return;
+		if (this.stopped) return;
 		try {
 			await this.socket.connect();
 		} catch {

@@ -3,13 +3,35 @@
 /** The WebSocket path of the collaboration server, on the app's own origin. */
 export const COLLAB_PATH = '/collab';
 
-/** WebSocket close codes the server uses; the client re-authorises on `accessRevoked`. */
+/**
+ * WebSocket close codes the server uses. The client stops on `accessRevoked` and
+ * `budgetExceeded` (reconnecting would be refused, or spend the budget again) and tells the person.
+ */
 export const COLLAB_CLOSE_CODES = {
 	/** Access revoked (deactivation, suspended partner, "log out everywhere"). */
 	accessRevoked: 4403,
+	/**
+	 * The connection sent far more than an editor does (messages, bytes or sync requests: see
+	 * server/collab/extensions/budget.ts). Not retried: a new page load starts a new budget.
+	 */
+	budgetExceeded: 4429,
 	/** The server is stopping (deploy, restart): reconnect. */
 	goingAway: 1001
 } as const;
+
+/** Why the server ended a client's connection for good: the client must not reconnect. */
+export type CollabStopReason = 'access-revoked' | 'budget-exceeded';
+
+/**
+ * The close codes after which a client stops reconnecting (HocuspocusProvider 4 retries every
+ * close, whatever its code) and tells the person why; null for the others (a restart, a network
+ * failure, a cut for not reading), after which it reconnects.
+ */
+export function collabStopReason(code: number | undefined): CollabStopReason | null {
+	if (code === COLLAB_CLOSE_CODES.accessRevoked) return 'access-revoked';
+	if (code === COLLAB_CLOSE_CODES.budgetExceeded) return 'budget-exceeded';
+	return null;
+}
 
 /** Reasons sent with Hocuspocus's "permission denied" for a document. */
 export const COLLAB_REFUSALS = {
