@@ -3,13 +3,15 @@ import { AuthError, AUTH_ERROR_MESSAGES, login } from '$lib/server/auth';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
 import { formMessage, parseForm } from '$lib/server/http/forms';
-import { loginSchema, safeRedirect } from '$lib/shared/schemas/auth';
+import { loginSchema } from '$lib/shared/schemas/auth';
+import { sameOriginPath } from '$lib/shared/redirects';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('next')));
-	return { next: url.searchParams.get('next') ?? '', reason: url.searchParams.get('reason') };
+	const next = sameOriginPath(url.searchParams.get('next'), url.origin, '');
+	if (locals.user) redirect(303, next || '/');
+	return { next, reason: url.searchParams.get('reason') };
 };
 
 export const actions: Actions = {
@@ -31,6 +33,7 @@ export const actions: Actions = {
 				path: '/',
 				httpOnly: false,
 				sameSite: 'lax',
+				secure: event.url.protocol === 'https:',
 				maxAge: cookieMaxAge
 			});
 		} catch (error) {
@@ -39,6 +42,6 @@ export const actions: Actions = {
 			const minutes = Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60));
 			return fail(status, formMessage(formData, AUTH_ERROR_MESSAGES[error.code], { minutes }));
 		}
-		redirect(303, safeRedirect(next));
+		redirect(303, sameOriginPath(next, event.url.origin));
 	}
 };
