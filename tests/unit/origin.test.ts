@@ -136,5 +136,9 @@ describe('security headers', () => {
 				'wss://a.example/collab'
 			])
 		).toBe("default-src 'self'; connect-src 'self' wss://a.example/collab; object-src 'none'");
+		// A route's own policy without connect-src (a feed file) keeps its default-src.
+		expect(withConnectSources("default-src 'none'; sandbox", ['wss://a.example/collab'])).toBe(
+			"default-src 'none'; sandbox"
+		);
 	});
 });

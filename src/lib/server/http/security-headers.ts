@@ -50,16 +50,18 @@ export function connectSources(appUrl: URL, livekitUrl?: string | null): string[
 	return [...sources, ...pair.map((scheme) => `${scheme}://${livekit.host}`)];
 }
 
-/** The policy with `sources` appended to its connect-src (added when it has none). */
+/**
+ * The policy with `sources` appended to its connect-src. A policy without one is left alone: it is
+ * a route's own (a feed file's `default-src 'none'; sandbox`), whose default-src decides.
+ */
 export function withConnectSources(policy: string, sources: string[]): string {
-	if (sources.length === 0) return policy;
 	const directives = policy
 		.split(';')
 		.map((d) => d.trim())
 		.filter(Boolean);
 	const index = directives.findIndex((d) => d.split(/\s+/)[0].toLowerCase() === 'connect-src');
-	if (index === -1) directives.push(`connect-src 'self' ${sources.join(' ')}`);
-	else directives[index] = `${directives[index]} ${sources.join(' ')}`;
+	if (index === -1 || sources.length === 0) return policy;
+	directives[index] = `${directives[index]} ${sources.join(' ')}`;
 	return directives.join('; ');
 }
 
