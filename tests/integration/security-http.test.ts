@@ -197,7 +197,7 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 
 		it('keeps the language switch’s redirectTo on this site, signed in or not', async () => {
 			const cookie = await signIn();
-			for (const headers of [{}, { cookie }]) {
+			for (const headers of [{}, { cookie }] as Record<string, string>[]) {
 				for (const payload of OPEN_REDIRECT_PAYLOADS) {
 					const target = payloadFor(payload, url);
 					for (const locale of ['fr', 'klingon']) {
@@ -249,13 +249,14 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 		for (const path of ['/logout', '/logout/everywhere']) {
 			it(`refuses ${path} posted from another site without body or content type, and the session lives on`, async () => {
 				const cookie = await signIn();
-				for (const headers of [
+				const refused: Record<string, string>[] = [
 					{ origin: EVIL },
 					{ origin: 'null' },
 					{ 'sec-fetch-site': 'cross-site' },
 					{ 'sec-fetch-site': 'same-site' },
 					{}
-				]) {
+				];
+				for (const headers of refused) {
 					const response = await fetch(`${url}${path}`, {
 						method: 'POST',
 						headers: { cookie, accept: 'text/html', 'accept-language': 'fr', ...headers },
@@ -340,12 +341,13 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 		});
 
 		it('answers the language switch posted as JSON or without content type, never a 500', async () => {
-			for (const init of [
+			const bodies: { headers: Record<string, string>; body?: string }[] = [
 				{ headers: { 'content-type': 'application/json' }, body: '{"locale":"fr"}' },
 				{ headers: {}, body: undefined },
 				{ headers: { 'content-type': 'text/plain' }, body: 'locale=fr' },
 				{ headers: { 'content-type': 'multipart/form-data' }, body: 'broken' }
-			]) {
+			];
+			for (const init of bodies) {
 				const response = await fetch(`${url}/locale`, {
 					method: 'POST',
 					headers: { origin: url, ...init.headers },

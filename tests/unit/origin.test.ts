@@ -26,7 +26,7 @@ describe('the origin check', () => {
 			expect(refusesOrigin(request(method, { 'sec-fetch-site': 'same-origin' }), APP, null)).toBe(
 				false
 			);
-			for (const headers of [
+			const refused: Record<string, string>[] = [
 				{ origin: 'https://evil.example' },
 				{ origin: 'null' },
 				{ origin: 'http://relais.example.com' },
@@ -37,7 +37,8 @@ describe('the origin check', () => {
 				// Origin decides when both are there.
 				{ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' },
 				{}
-			]) {
+			];
+			for (const headers of refused) {
 				expect(
 					refusesOrigin(request(method, headers), APP, '/logout'),
 					JSON.stringify(headers)
