@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { LARGEST_BODY_LIMIT } from '../src/lib/server/http/limits.ts';
+import { securityHeaders } from '../src/lib/server/http/security-headers.ts';
 import type { Runtime } from '../src/lib/server/runtime.ts';
 import { COLLAB_PATH } from '../src/lib/shared/collab.ts';
 import type { CollabServer } from './collab/index.ts';
@@ -34,6 +35,11 @@ export type RelaisServerOptions = {
 	 * overwriting whatever a client sent; adapter-node reads it through PROTOCOL_HEADER.
 	 */
 	protocolHeader?: string;
+	/**
+	 * The header that says which protocol the client used (adapter-node's PROTOCOL_HEADER, e.g.
+	 * X-Forwarded-Proto behind a TLS proxy): `https` there turns HSTS on, like ORIGIN=https://….
+	 */
+	forwardedProtocolHeader?: string;
 };
 
 export type RelaisServer = {
@@ -73,6 +79,12 @@ export function createRelaisServer(options: RelaisServerOptions): RelaisServer {
 	const bodyLimit = options.bodyLimit ?? LARGEST_BODY_LIMIT;
 	const state = { draining: false };
 	const open = new Set<ServerResponse>();
+	const originIsHttps = runtime.config.origin?.startsWith('https:') ?? false;
+	const forwardedProtocol = options.forwardedProtocolHeader?.toLowerCase();
+	const isHttps = (req: IncomingMessage) =>
+		originIsHttps ||
+		(req.socket as TLSSocket).encrypted === true ||
+		(forwardedProtocol !== undefined && req.headers[forwardedProtocol] === 'https');
 
 	function fail(res: ServerResponse, error: unknown): void {
 		log.error({ err: error }, 'request handler failed');
@@ -90,6 +102,11 @@ export function createRelaisServer(options: RelaisServerOptions): RelaisServer {
 		}
 		open.add(res);
 		res.on('close', () => open.delete(res));
+		// On every answer, including those built outside SvelteKit's hooks (below, and SvelteKit's
+		// own for a redirect thrown by a hook or a malformed URL): writeHead merges these in.
+		for (const [name, value] of Object.entries(securityHeaders(isHttps(req)))) {
+			res.setHeader(name, value);
+		}
 
 		if (pathnameOf(req) === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
 			sendHealth(res, runtime.db, state).catch((error: unknown) => fail(res, error));

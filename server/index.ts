@@ -44,7 +44,8 @@ const relais = createRelaisServer({
 	runtime,
 	handler,
 	collab,
-	protocolHeader: deriveProtocol ? PROTOCOL_HEADER : undefined
+	protocolHeader: deriveProtocol ? PROTOCOL_HEADER : undefined,
+	forwardedProtocolHeader: process.env.PROTOCOL_HEADER
 });
 const url = await relais.listen(config.port, config.host);
 // Tests and people read this exact line.

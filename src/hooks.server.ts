@@ -6,13 +6,17 @@ import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies'
 import { answerEndedSession } from '$lib/server/auth/ended';
 import { getRuntime } from '$lib/server/runtime';
 import { limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
+import { handleOrigin } from '$lib/server/http/origin';
+import { createSecurityHeadersHandle } from '$lib/server/http/security-headers';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import {
 	cookieName as LOCALE_COOKIE,
 	cookieMaxAge,
+	extractLocaleFromRequest,
 	getLocale,
 	isLocale
 } from '$lib/paraglide/runtime';
+import { m } from '$lib/paraglide/messages';
 
 // server/ starts the runtime (migrations, seed) before serving; this only joins it. When the app
 // runs without server/ (vite preview, node build), it starts one here.
@@ -63,6 +67,9 @@ const handleLocale: Handle = ({ event, resolve }) => {
 				path: '/',
 				httpOnly: false,
 				sameSite: 'lax',
+				// SvelteKit's default is Secure except on http://localhost: over plain http
+				// elsewhere the browser would refuse the cookie and the language would not stick.
+				secure: event.url.protocol === 'https:',
 				maxAge: cookieMaxAge
 			});
 		}
@@ -72,17 +79,8 @@ const handleLocale: Handle = ({ event, resolve }) => {
 	});
 };
 
-const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set(
-		'Permissions-Policy',
-		'camera=(self), microphone=(self), display-capture=(self)'
-	);
-	return response;
-};
+/** nosniff, Referrer-Policy, X-Frame-Options, Permissions-Policy, HSTS over https, the CSP's connect-src. */
+const handleSecurityHeaders = createSecurityHeadersHandle({ livekitUrl: () => env.LIVEKIT_URL });
 
 /**
  * Each route accepts at most its own body size (1 MB unless it declares more): a readable 413
@@ -98,7 +96,13 @@ const handleBodyLimit: Handle = async ({ event, resolve }) => {
 	);
 };
 
-export const handle = sequence(handleAuth, handleLocale, handleBodyLimit, handleSecurityHeaders);
+export const handle = sequence(
+	handleSecurityHeaders,
+	handleOrigin,
+	handleAuth,
+	handleLocale,
+	handleBodyLimit
+);
 
 /** Unexpected errors are logged once, with the request's context; the user sees a calm page. */
 export const handleError: HandleServerError = async ({ error, event, status, message }) => {
@@ -116,5 +120,13 @@ export const handleError: HandleServerError = async ({ error, event, status, mes
 			'unexpected error'
 		);
 	}
-	return { message: status >= 500 ? 'Something went wrong on our side.' : message, code: id };
+	if (status < 500) return { message, code: id };
+	// In the asker's language: this text reaches the calm error page, src/error.html and JSON callers.
+	let locale: 'en' | 'fr' = 'en';
+	try {
+		locale = extractLocaleFromRequest(event.request);
+	} catch {
+		// the base locale
+	}
+	return { message: m.error_500_text({}, { locale }), code: id };
 };

@@ -2,6 +2,7 @@ import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { m } from '../../paraglide/messages.js';
 import { extractLocaleFromRequest } from '../../paraglide/runtime.js';
 import { expiredSessionCookie } from './cookies.ts';
+import { sameOriginPath } from '../../shared/redirects.ts';
 
 /** The sign-in page's `reason` when the browser's session stopped working. */
 export const SESSION_ENDED = 'session-ended';
@@ -10,7 +11,10 @@ export const SESSION_ENDED = 'session-ended';
 export function sessionEndedLogin(event: Pick<RequestEvent, 'url' | 'request'>): string {
 	const { pathname, search } = event.url;
 	// After a form post, come back to the page, not to its action.
-	const next = event.request.method === 'GET' ? pathname + search : pathname;
+	const next = sameOriginPath(
+		event.request.method === 'GET' ? pathname + search : pathname,
+		event.url.origin
+	);
 	return `/login?reason=${SESSION_ENDED}&next=${encodeURIComponent(next)}`;
 }
 

@@ -4,13 +4,15 @@ import { authFormFailure } from '$lib/server/auth/form-refusal';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
-import { loginSchema, safeRedirect } from '$lib/shared/schemas/auth';
+import { loginSchema } from '$lib/shared/schemas/auth';
+import { sameOriginPath } from '$lib/shared/redirects';
 import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('next')));
-	return { next: url.searchParams.get('next') ?? '', reason: url.searchParams.get('reason') };
+	const next = sameOriginPath(url.searchParams.get('next'), url.origin, '');
+	if (locals.user) redirect(303, next || '/');
+	return { next, reason: url.searchParams.get('reason') };
 };
 
 export const actions: Actions = {
@@ -32,12 +34,13 @@ export const actions: Actions = {
 				path: '/',
 				httpOnly: false,
 				sameSite: 'lax',
+				secure: event.url.protocol === 'https:',
 				maxAge: cookieMaxAge
 			});
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			return authFormFailure(event, formData, error);
 		}
-		redirect(303, safeRedirect(next));
+		redirect(303, sameOriginPath(next, event.url.origin));
 	}
 };
