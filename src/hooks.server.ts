@@ -6,6 +6,7 @@ import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies'
 import { answerEndedSession } from '$lib/server/auth/ended';
 import { getRuntime } from '$lib/server/runtime';
 import { limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
+import { handleQueryText } from '$lib/server/http/query-text';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import {
 	cookieName as LOCALE_COOKIE,
@@ -98,7 +99,14 @@ const handleBodyLimit: Handle = async ({ event, resolve }) => {
 	);
 };
 
-export const handle = sequence(handleAuth, handleLocale, handleBodyLimit, handleSecurityHeaders);
+export const handle = sequence(
+	handleAuth,
+	handleLocale,
+	handleBodyLimit,
+	handleSecurityHeaders,
+	// After the headers, so that its 400 gets them too.
+	handleQueryText
+);
 
 /** Unexpected errors are logged once, with the request's context; the user sees a calm page. */
 export const handleError: HandleServerError = async ({ error, event, status, message }) => {

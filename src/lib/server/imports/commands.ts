@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { stripForbiddenCharacters } from '../../shared/text-input.ts';
 import { canImport } from '../access/crm-policy.ts';
 import type { Actor } from '../access/policy.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -51,7 +52,8 @@ export async function createImport(
 			kind: input.kind,
 			userId: actor.id,
 			organisationId: actor.organisationId,
-			filename: input.filename.slice(0, 200) || 'import.csv',
+			// A multipart file name is not checked at the edge like a field: PostgreSQL refuses a NUL.
+			filename: stripForbiddenCharacters(input.filename).slice(0, 200) || 'import.csv',
 			content: input.content,
 			mapping,
 			totalRows: records.length - 1
