@@ -39,7 +39,8 @@ describe('the text check', () => {
 	});
 
 	it('accepts tab, newlines, other controls PostgreSQL keeps, and well-formed pairs', () => {
-		for (const c of allowed) expect(hasForbiddenCharacters(`a${c}b`), JSON.stringify(c)).toBe(false);
+		for (const c of allowed)
+			expect(hasForbiddenCharacters(`a${c}b`), JSON.stringify(c)).toBe(false);
 	});
 
 	it('strips or marks every forbidden character and keeps the rest', () => {

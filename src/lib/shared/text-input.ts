@@ -7,6 +7,7 @@
 // C0 controls except \t (09), \n (0A), \r (0D), and surrogates: in `u` mode a string is read by
 // code points, so a well-formed pair is one astral code point and only a lone surrogate matches.
 // Global, so that replace() sees them all (test() resets lastIndex first).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF]/gu;
 
 /** The message key of a refused text (messages/common). */

@@ -31,7 +31,8 @@ function failureOf(
 		for (const name of new Set(formData.keys())) {
 			const all = formData.getAll(name).filter((v): v is string => typeof v === 'string');
 			const value = all.join(',');
-			if (value.length <= SHORT) values[markForbiddenCharacters(name)] = markForbiddenCharacters(value);
+			if (value.length <= SHORT)
+				values[markForbiddenCharacters(name)] = markForbiddenCharacters(value);
 		}
 	}
 	const ref: MessageRef = { key };

@@ -86,7 +86,9 @@ export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
 		// Text read out of the document, which any client may have written: without what
 		// PostgreSQL refuses in text (a NUL failed every later store of the plan).
 		.map((action) =>
-			typeof action.id === 'string' ? { ...action, id: stripForbiddenCharacters(action.id) } : action
+			typeof action.id === 'string'
+				? { ...action, id: stripForbiddenCharacters(action.id) }
+				: action
 		)
 		.filter((action) => {
 			// Anything can be written into a Y.Map: keep rows with a usable id, the first of duplicates.
@@ -115,9 +117,10 @@ export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
 		return {
 			planId,
 			actionId: action.id,
-			title: stripForbiddenCharacters(
-				typeof action.title === 'string' ? action.title : ''
-			).slice(0, MAX_TITLE),
+			title: stripForbiddenCharacters(typeof action.title === 'string' ? action.title : '').slice(
+				0,
+				MAX_TITLE
+			),
 			ownerId: known.has(owner) ? owner : null,
 			dueDate: validDate(action.due),
 			status: validStatus(action.status),
