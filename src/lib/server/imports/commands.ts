@@ -100,6 +100,8 @@ export async function startImport(db: Db, actor: Actor, id: string): Promise<voi
 			.select({ mapping: importJobs.mapping })
 			.from(importJobs)
 			.where(eq(importJobs.id, id));
+		// Discarded since loadDraft read it (a second tab, a double click): gone, not a 500.
+		if (!current) throw new ImportError('NOT_FOUND');
 		const missing = missingFields(current.mapping, fieldsFor(job.kind, actor));
 		if (missing.length) throw new ImportError('MISSING_FIELDS', missing);
 		const updated = await tx
