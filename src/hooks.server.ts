@@ -8,6 +8,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
 import { handleOrigin } from '$lib/server/http/origin';
 import { createSecurityHeadersHandle } from '$lib/server/http/security-headers';
+import { handleQueryText } from '$lib/server/http/query-text';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import {
 	cookieName as LOCALE_COOKIE,
@@ -101,7 +102,9 @@ export const handle = sequence(
 	handleOrigin,
 	handleAuth,
 	handleLocale,
-	handleBodyLimit
+	handleBodyLimit,
+	// After the locale, so that its 400 speaks the asker's language.
+	handleQueryText
 );
 
 /** Unexpected errors are logged once, with the request's context; the user sees a calm page. */

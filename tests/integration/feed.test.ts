@@ -253,6 +253,20 @@ describe.each(drivers())('the partner feed on %s', (driver) => {
 			expect(tomb?.body).toBe('');
 			expect(tomb?.comments.map((c) => c.body)).toEqual(['Answer']);
 		});
+
+		it('takes toggles of one reaction at once without an error (double clicks)', async () => {
+			const { id: postId } = await post(w.admin, w.announcements, 'Double click me');
+			// On PostgreSQL toggles that overlap all found nothing to remove and inserted: a unique
+			// violation, a 500 (PGlite runs them one after another).
+			const toggles = Array.from({ length: 6 }, () =>
+				toggleReaction(db(), as(w.rep), { postId, emoji: '👍' })
+			);
+			expect(await Promise.allSettled(toggles)).toEqual(
+				toggles.map(() => expect.objectContaining({ status: 'fulfilled' }))
+			);
+			const reactions = (await getPost(db(), as(w.rep), postId))?.reactions ?? [];
+			expect([[], [{ emoji: '👍', count: 1, mine: true }]]).toContainEqual(reactions);
+		});
 	});
 
 	describe('announcements: a partner comment stays between the host and that partner', () => {

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { stripForbiddenCharacters } from './text-input.ts';
 import type { PlanActionStatus } from './enums.ts';
 
 // The layout of a plan's Y.Doc, and typed accessors for it. The browser editor, the collaboration
@@ -239,9 +240,12 @@ export function fragmentText(fragment: Y.XmlFragment): string {
 export function planSearchText(doc: Y.Doc): string {
 	const goals = readRows(doc, 'goals').map((g) => [g.title, g.metric].filter(Boolean).join(' '));
 	const actions = readRows(doc, 'actions').map((a) => a.title);
-	return [fragmentText(richText(doc, SUMMARY_FIELD)), ...goals, ...actions]
+	const text = [fragmentText(richText(doc, SUMMARY_FIELD)), ...goals, ...actions]
 		.filter(Boolean)
 		.join('\n');
+	// Any client may have written a NUL into the document; PostgreSQL refuses it in text, and the
+	// plan's search text would never be stored again.
+	return stripForbiddenCharacters(text);
 }
 
 /** Writes paragraphs / headings / bullet items into an empty rich-text field (templates, seed). */

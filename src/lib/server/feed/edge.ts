@@ -1,6 +1,9 @@
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { FormFailure, MessageRef } from '../../shared/forms.ts';
+import { forbiddenFormFields } from '../http/forms.ts';
+import { readJsonBody } from '../http/json.ts';
+import { markForbiddenCharacters, TEXT_CHARACTERS_KEY } from '../../shared/text-input.ts';
 import { FEED_ERROR_MESSAGES, FEED_ERROR_STATUS, FeedError } from './errors.ts';
 
 // Routes only: how a feed refusal reaches the person. An unknown or unreadable channel or post is
@@ -28,7 +31,8 @@ function failureOf(
 		for (const name of new Set(formData.keys())) {
 			const all = formData.getAll(name).filter((v): v is string => typeof v === 'string');
 			const value = all.join(',');
-			if (value.length <= SHORT) values[name] = value;
+			if (value.length <= SHORT)
+				values[markForbiddenCharacters(name)] = markForbiddenCharacters(value);
 		}
 	}
 	const ref: MessageRef = { key };
@@ -49,6 +53,13 @@ export function parseFeedForm<S extends z.ZodType>(
 	formData: FormData,
 	tag: FeedActionTag
 ): { ok: true; data: z.output<S> } | { ok: false; failure: ActionFailure<FeedFailure> } {
+	// The edge check every form gets (http/forms.ts), before the schema.
+	const forbidden = forbiddenFormFields(formData);
+	const [first] = Object.keys(forbidden);
+	if (first !== undefined) {
+		const failure = failureOf(formData, forbidden[first].key, undefined, tag);
+		return { ok: false, failure: fail(400, { ...failure, fieldErrors: forbidden }) };
+	}
 	const raw: Record<string, unknown> = {};
 	for (const key of new Set(formData.keys())) {
 		const all = formData.getAll(key).filter((v): v is string => typeof v === 'string');
@@ -146,13 +157,12 @@ export async function readFeedJson<S extends z.ZodType>(
 	if (!(request.headers.get('content-type') ?? '').startsWith('application/json')) {
 		return feedJsonFailure(415, 'Send JSON (content-type: application/json).', 'INVALID');
 	}
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		return feedJsonFailure(400, 'The request body must be JSON.', 'INVALID');
+	const read = await readJsonBody(request);
+	if (!read.ok) {
+		const key = read.reason === 'characters' ? TEXT_CHARACTERS_KEY : undefined;
+		return feedJsonFailure(400, read.message, 'INVALID', read.field, key);
 	}
-	const parsed = schema.safeParse(body);
+	const parsed = schema.safeParse(read.body);
 	if (parsed.success) return parsed.data;
 	const issue = parsed.error.issues[0];
 	const key = issue ? keyOfIssue(issue) : 'error_invalid';

@@ -39,15 +39,22 @@ export async function toggleReaction(
 				)
 			)
 			.returning({ postId: feedReactions.postId });
-		const added = removed.length === 0;
-		if (added) {
-			await tx.insert(feedReactions).values({
-				postId: post.id,
-				userId: actor.id,
-				emoji: data.emoji,
-				organisationId: actor.organisationId
-			});
-		}
+		// Two toggles at once (a double click) both find nothing to remove: the second insert
+		// waits for the first and then adds nothing, instead of a unique violation (a 500).
+		const added =
+			removed.length === 0 &&
+			(
+				await tx
+					.insert(feedReactions)
+					.values({
+						postId: post.id,
+						userId: actor.id,
+						emoji: data.emoji,
+						organisationId: actor.organisationId
+					})
+					.onConflictDoNothing()
+					.returning({ postId: feedReactions.postId })
+			).length > 0;
 		await publishLiveEvent(tx, {
 			type: 'feed.reaction.changed',
 			audience: liveAudienceOf(channel, item),

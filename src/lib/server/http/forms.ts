@@ -5,20 +5,54 @@ import {
 	type FormFailure,
 	type MessageRef
 } from '../../shared/forms.ts';
+import {
+	hasForbiddenCharacters,
+	markForbiddenCharacters,
+	TEXT_CHARACTERS_KEY
+} from '../../shared/text-input.ts';
 
 /** What the user typed, minus secrets, to send back with the errors. */
 export function keptValues(formData: FormData): Record<string, string> {
 	const values: Record<string, string> = {};
 	for (const [key, value] of formData) {
-		if (typeof value === 'string' && !isSecretField(key)) values[key] = value.slice(0, 5000);
+		if (typeof value === 'string' && !isSecretField(key)) {
+			// Forbidden characters are shown, not sent back as they are: a NUL or a lone surrogate
+			// would not survive the page's serialisation either.
+			values[markForbiddenCharacters(key)] = markForbiddenCharacters(value.slice(0, 5000));
+		}
 	}
 	return values;
+}
+
+/**
+ * The edge check of every form: each field (name or value, file names included) holding a
+ * character no text may hold (shared/text-input.ts), with the message to show beside it; empty
+ * when the form is clean. parseForm applies it before any schema, so every action gets it.
+ */
+export function forbiddenFormFields(formData: FormData): Record<string, MessageRef> {
+	const fieldErrors: Record<string, MessageRef> = {};
+	for (const [key, value] of formData) {
+		const text = typeof value === 'string' ? value : value.name;
+		if (hasForbiddenCharacters(key) || hasForbiddenCharacters(text)) {
+			fieldErrors[markForbiddenCharacters(key)] = { key: TEXT_CHARACTERS_KEY };
+		}
+	}
+	return fieldErrors;
+}
+
+/** A refused form when a field holds forbidden characters (forbiddenFormFields), else null. */
+export function forbiddenFormFailure(formData: FormData): FormFailure | null {
+	const fieldErrors = forbiddenFormFields(formData);
+	if (Object.keys(fieldErrors).length === 0) return null;
+	return { message: { key: TEXT_CHARACTERS_KEY }, fieldErrors, values: keptValues(formData) };
 }
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; failure: FormFailure };
 
 /** Validates a submitted form at the edge with the shared schema. */
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): Parsed<z.output<S>> {
+	const forbidden = forbiddenFormFailure(formData);
+	if (forbidden) return { ok: false, failure: forbidden };
 	const raw: Record<string, unknown> = {};
 	for (const key of new Set(formData.keys())) {
 		const all = formData.getAll(key).filter((v): v is string => typeof v === 'string');

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { stripForbiddenCharacters } from '../../shared/text-input.ts';
 import { canImport } from '../access/crm-policy.ts';
 import type { Actor } from '../access/policy.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -51,7 +52,8 @@ export async function createImport(
 			kind: input.kind,
 			userId: actor.id,
 			organisationId: actor.organisationId,
-			filename: input.filename.slice(0, 200) || 'import.csv',
+			// A multipart file name is not checked at the edge like a field: PostgreSQL refuses a NUL.
+			filename: stripForbiddenCharacters(input.filename).slice(0, 200) || 'import.csv',
 			content: input.content,
 			mapping,
 			totalRows: records.length - 1
@@ -98,6 +100,8 @@ export async function startImport(db: Db, actor: Actor, id: string): Promise<voi
 			.select({ mapping: importJobs.mapping })
 			.from(importJobs)
 			.where(eq(importJobs.id, id));
+		// Discarded since loadDraft read it (a second tab, a double click): gone, not a 500.
+		if (!current) throw new ImportError('NOT_FOUND');
 		const missing = missingFields(current.mapping, fieldsFor(job.kind, actor));
 		if (missing.length) throw new ImportError('MISSING_FIELDS', missing);
 		const updated = await tx

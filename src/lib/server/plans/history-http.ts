@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { Db } from '../db/client.ts';
 import type { PlanDocument } from '../../shared/enums.ts';
+import { readJsonBody } from '../http/json.ts';
 import { resolvePlanAccess, type ResolvedPlan } from './access.ts';
 
 // What the JSON endpoints of plan history and comments share: the signed-in person, the origin
@@ -47,13 +48,9 @@ export async function readJson<T extends z.ZodType>(
 	if (!(request.headers.get('content-type') ?? '').startsWith('application/json')) {
 		return failure(415, 'Send JSON (content-type: application/json).');
 	}
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		return failure(400, 'The request body must be JSON.');
-	}
-	const parsed = schema.safeParse(body);
+	const read = await readJsonBody(request);
+	if (!read.ok) return failure(400, read.message);
+	const parsed = schema.safeParse(read.body);
 	if (!parsed.success) return failure(400, hint);
 	return parsed.data;
 }

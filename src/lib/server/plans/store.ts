@@ -11,6 +11,7 @@ import {
 	type PlanDocument
 } from '../../shared/enums.ts';
 import { readRows } from '../../shared/plan-doc.ts';
+import { stripForbiddenCharacters } from '../../shared/text-input.ts';
 import { planTextsInThread, type PlanSearchText, type PlanTexts } from './texts.ts';
 import { maybeAutoVersion } from './versions.ts';
 
@@ -81,13 +82,21 @@ function validStatus(value: unknown): PlanActionStatus {
 /** The actions section as rows of plan_actions (owner ids that are not users become null). */
 export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
 	const seen = new Set<string>();
-	const actions = readRows(doc, 'actions').filter((action) => {
-		// Anything can be written into a Y.Map: keep rows with a usable id, the first of duplicates.
-		if (typeof action.id !== 'string' || !action.id || action.id.length > 200) return false;
-		if (seen.has(action.id)) return false;
-		seen.add(action.id);
-		return true;
-	});
+	const actions = readRows(doc, 'actions')
+		// Text read out of the document, which any client may have written: without what
+		// PostgreSQL refuses in text (a NUL failed every later store of the plan).
+		.map((action) =>
+			typeof action.id === 'string'
+				? { ...action, id: stripForbiddenCharacters(action.id) }
+				: action
+		)
+		.filter((action) => {
+			// Anything can be written into a Y.Map: keep rows with a usable id, the first of duplicates.
+			if (typeof action.id !== 'string' || !action.id || action.id.length > 200) return false;
+			if (seen.has(action.id)) return false;
+			seen.add(action.id);
+			return true;
+		});
 	const ownerIds = [
 		...new Set(
 			actions
@@ -108,7 +117,10 @@ export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
 		return {
 			planId,
 			actionId: action.id,
-			title: (typeof action.title === 'string' ? action.title : '').slice(0, MAX_TITLE),
+			title: stripForbiddenCharacters(typeof action.title === 'string' ? action.title : '').slice(
+				0,
+				MAX_TITLE
+			),
 			ownerId: known.has(owner) ? owner : null,
 			dueDate: validDate(action.due),
 			status: validStatus(action.status),

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { foldText } from '../../shared/normalise.ts';
+import { stripForbiddenCharacters } from '../../shared/text-input.ts';
 import {
 	fragmentText,
 	NOTES_FIELD,
@@ -43,7 +44,8 @@ export function versionText(doc: Y.Doc): string {
 		}
 	}
 	parts.push(fragmentText(richText(doc, NOTES_FIELD)));
-	return parts.filter(Boolean).join('\n');
+	// Stored (a version's diff): without what PostgreSQL refuses in text, like the search text.
+	return stripForbiddenCharacters(parts.filter(Boolean).join('\n'));
 }
 
 /** The search text of a plan's shared document (summary, goals, actions), and it folded. */

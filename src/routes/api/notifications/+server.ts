@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { readJsonBody } from '$lib/server/http/json';
 import { countUnread, listNotifications, markRead } from '$lib/server/notifications';
 import { markReadInput } from '$lib/shared/notifications';
 import type { RequestHandler } from './$types';
@@ -24,13 +25,9 @@ export const POST: RequestHandler = async ({ locals, request, url }) => {
 	if (request.headers.get('origin') !== url.origin) {
 		return json({ message: 'This request must come from Relais itself.' }, { status: 403 });
 	}
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		return json({ message: 'The request body must be JSON.' }, { status: 400 });
-	}
-	const input = markReadInput.safeParse(body);
+	const read = await readJsonBody(request);
+	if (!read.ok) return json({ message: read.message }, { status: 400 });
+	const input = markReadInput.safeParse(read.body);
 	if (!input.success) {
 		return json(
 			{ message: 'Send { "ids": [notification ids] } (at most 100) or { "all": true }.' },
