@@ -30,6 +30,7 @@ export function stripBom(text: string): string {
 }
 
 const QUOTE = 34;
+
 const CR = 13;
 const LF = 10;
 
@@ -63,28 +64,53 @@ export class CsvReader {
 		let text = this.carry + piece;
 		this.carry = '';
 		if (!this.started) {
-			if (text === '') return [];
-			// The BOM and the header line decide once, from the first piece (a megabyte when streamed).
+			// The separator is decided once, from the header line: wait until it is whole.
+			if (!this.headerEnded(text)) {
+				this.carry = text;
+				return [];
+			}
+			this.start(text);
 			text = stripBom(text);
-			this.sep = this.separator ?? detectSeparator(text);
-			this.started = true;
 		}
+		// A quote or CR at the end waits for the next piece (`""`, CRLF).
 		const last = text.charCodeAt(text.length - 1);
-		if (last === QUOTE || last === CR) {
-			this.carry = text.slice(-1);
-			text = text.slice(0, -1);
-		}
-		return this.read(text);
+		const limit = last === QUOTE || last === CR ? text.length - 1 : text.length;
+		const records: CsvRecord[] = [];
+		this.carry = text.slice(this.read(text, limit, records));
+		return records;
 	}
 
 	end(): CsvRecord[] {
-		const records = this.read(this.carry);
+		if (!this.started) {
+			this.start(this.carry);
+			this.carry = stripBom(this.carry);
+		}
+		const records: CsvRecord[] = [];
+		this.read(this.carry, this.carry.length, records);
 		this.carry = '';
 		if (this.quoted || this.field !== '' || this.fieldStarted || this.cells.length > 0) {
 			this.quoted = false;
 			this.endRecord(records);
 		}
 		return records;
+	}
+
+	private start(text: string) {
+		this.sep = this.separator ?? detectSeparator(stripBom(text));
+		this.started = true;
+	}
+
+	// Scanned once however the header arrives (a file of one huge line must not be rescanned).
+	private headScanned = 0;
+	private headQuoted = false;
+	private headerEnded(text: string): boolean {
+		for (let i = this.headScanned; i < text.length; i++) {
+			const c = text.charCodeAt(i);
+			if (c === QUOTE) this.headQuoted = !this.headQuoted;
+			else if (!this.headQuoted && (c === LF || c === CR)) return true;
+		}
+		this.headScanned = text.length;
+		return false;
 	}
 
 	private endField() {
@@ -102,22 +128,22 @@ export class CsvReader {
 
 	// Runs of plain characters are sliced rather than added one by one: a 40 MB file is read in
 	// a few seconds instead of tens.
-	private read(text: string): CsvRecord[] {
-		const records: CsvRecord[] = [];
+	/** Reads `text` up to `limit` (looking ahead past it); where it stopped. */
+	private read(text: string, limit: number, records: CsvRecord[]): number {
 		const sep = this.sep.charCodeAt(0);
-		const n = text.length;
 		let i = 0;
-		while (i < n) {
+		while (i < limit) {
 			if (this.quoted) {
 				// Inside a quoted field: up to the closing quote; "" is one quote.
-				const q = text.indexOf('"', i);
-				const end = q === -1 ? n : q;
+				const found = text.indexOf('"', i);
+				const q = found === -1 || found >= limit ? -1 : found;
+				const end = q === -1 ? limit : q;
 				for (let k = i; k < end; k++) {
 					const c = text.charCodeAt(k);
 					if (c === LF || (c === CR && text.charCodeAt(k + 1) !== LF)) this.line++;
 				}
 				this.field += text.slice(i, end);
-				if (q === -1) break;
+				if (q === -1) return limit;
 				if (text.charCodeAt(q + 1) === QUOTE) {
 					this.field += '"';
 					i = q + 2;
@@ -148,7 +174,7 @@ export class CsvReader {
 			}
 			// Plain text (a quote here is inside an unquoted field: kept as text).
 			let j = i + 1;
-			while (j < n) {
+			while (j < limit) {
 				const d = text.charCodeAt(j);
 				if (d === sep || d === CR || d === LF || d === QUOTE) break;
 				j++;
@@ -157,7 +183,7 @@ export class CsvReader {
 			this.fieldStarted = true;
 			i = j;
 		}
-		return records;
+		return i;
 	}
 }
 
