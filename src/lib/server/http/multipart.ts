@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { BodyTooLargeError } from './limits.ts';
 
 // A multipart form read as a stream (busboy): SvelteKit's request.formData() holds the whole body
 // in memory, a file included. The fields before the file are known when the file starts; the file
@@ -108,8 +109,9 @@ export async function readStreamedForm<T>(
 	try {
 		await done;
 	} catch (error) {
-		// The handler's own failure (the file cut short) is the same story: a malformed form.
 		await handled;
+		// A body over its route's limit, counted as it was read (body-limit.ts countedBody).
+		if (error instanceof BodyTooLargeError) throw error;
 		throw new MalformedFormError(error);
 	}
 	return { fields, file: handled && (await handled) };

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { authorize, canImport, requireUser } from '$lib/server/access';
-import { BODY_LIMITS } from '$lib/server/http/limits';
+import { BODY_LIMITS, BodyTooLargeError } from '$lib/server/http/limits';
 import {
 	FileTooLargeError,
 	MalformedFormError,
@@ -64,6 +64,7 @@ export const actions: Actions = {
 				}
 			});
 		} catch (error) {
+			if (error instanceof BodyTooLargeError) return tooLarge({ kind: '' });
 			if (!(error instanceof MalformedFormError)) throw error;
 			return failure({ kind: '' }, { file: { key: 'imports_error_upload_broken' } });
 		}
