@@ -5,7 +5,7 @@ import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions'
 import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies';
 import { answerEndedSession } from '$lib/server/auth/ended';
 import { getRuntime } from '$lib/server/runtime';
-import { limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
+import { isStreamedRoute, limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
 import { handleOrigin } from '$lib/server/http/origin';
 import { createSecurityHeadersHandle } from '$lib/server/http/security-headers';
 import { handleQueryText } from '$lib/server/http/query-text';
@@ -54,13 +54,15 @@ const handleAuth: Handle = async ({ event, resolve }) => {
  * Accept-Language. Runs after handleAuth to know the user.
  */
 const handleLocale: Handle = ({ event, resolve }) => {
-	let request = event.request;
+	let headers = event.request.headers;
 	const preferred = event.locals.user?.locale;
 	if (preferred && !event.cookies.get(LOCALE_COOKIE)) {
-		const headers = new Headers(request.headers);
+		headers = new Headers(headers);
 		headers.set('cookie', `${LOCALE_COOKIE}=${preferred}`);
-		request = new Request(request.url, { headers, method: 'GET' });
 	}
+	// Without the body: paraglide clones the request it is given, and the clone's unread half of
+	// the body would keep every byte of an upload in memory while the route reads the other half.
+	const request = new Request(event.request.url, { headers, method: 'GET' });
 	return paraglideMiddleware(request, ({ locale }) => {
 		// Keep the browser's runtime (which reads the cookie) in step with the server.
 		if (event.cookies.get(LOCALE_COOKIE) !== locale && isLocale(locale)) {
@@ -90,7 +92,13 @@ const handleSecurityHeaders = createSecurityHeadersHandle({ livekitUrl: () => en
  * limit.
  */
 const handleBodyLimit: Handle = async ({ event, resolve }) => {
-	const checked = await limitBody(event.request, routeBodyLimit(event.route.id), getLocale());
+	const id = event.route.id;
+	const checked = await limitBody(
+		event.request,
+		routeBodyLimit(id),
+		getLocale(),
+		isStreamedRoute(id)
+	);
 	if ('response' in checked) return checked.response;
 	return resolve(
 		checked.request === event.request ? event : { ...event, request: checked.request }

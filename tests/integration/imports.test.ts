@@ -5,9 +5,11 @@ import type { Actor } from '../../src/lib/server/access/policy.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import {
 	createImport,
+	ENCODING_SAMPLE_BYTES,
 	getImport,
 	ImportError,
 	importJobHandlers,
+	MAX_STORED_ERRORS,
 	previewImport,
 	runImport,
 	startImport,
@@ -306,6 +308,90 @@ describe.each(drivers())('CSV imports on %s', (driver) => {
 		await expect(startImport(database.db, actorOf(alphaAdmin), id)).rejects.toMatchObject({
 			code: 'NOT_FOUND'
 		});
+	});
+
+	it('keeps the first 1,000 per-line errors of a file with more bad lines and counts the rest', async () => {
+		const actor = actorOf(admin);
+		const lines = ['name,domain,external id'];
+		// 1,235 nameless rows among 65 good ones: one error each.
+		for (let i = 1; i <= 1_300; i++)
+			lines.push(i % 20 === 0 ? `Errful ${i},,ERR-${i}` : `,,ERR-${i}`);
+		const { id } = await createImport(database.db, actor, {
+			kind: 'accounts',
+			filename: 'errors.csv',
+			content: lines.join('\n')
+		});
+		await startImport(database.db, actor, id);
+		// Batches of 300: the list fills up in the middle of the fourth.
+		await runImport(database.db, id, { batchSize: 300 });
+		const job = (await getImport(database.db, actor, id))!;
+		expect(job).toMatchObject({
+			status: 'done',
+			totalRows: 1_300,
+			processedRows: 1_300,
+			createdCount: 65,
+			rejectedCount: 1_235,
+			moreErrors: 1_235 - MAX_STORED_ERRORS
+		});
+		expect(job.errors).toHaveLength(MAX_STORED_ERRORS);
+		expect(job.errors[0]).toEqual({ line: 2, message: 'imports_error_name_missing' });
+		// The 1,000th error: row 1,052 (every 20th row is good), on line 1,053.
+		expect(job.errors.at(-1)).toEqual({ line: 1_053, message: 'imports_error_name_missing' });
+	});
+
+	it('reads a Windows-1252 file by its first megabyte, and a UTF-8 one whose character straddles it', async () => {
+		const actor = actorOf(admin);
+		const filler = 'x'.repeat(1_000);
+		/** Header, `first`, ASCII rows past the first megabyte, then `last`; in 999-byte pieces. */
+		function file(first: Buffer, last: Buffer): AsyncIterable<Uint8Array> {
+			const rows = [Buffer.from('Nom;Identifiant externe;Notes\r\n'), first];
+			let size = rows[0].length + first.length;
+			for (let i = 0; size < ENCODING_SAMPLE_BYTES + 300_000; i++) {
+				const row = Buffer.from(`Ligne ${i};L-${i};${filler}\r\n`);
+				rows.push(row);
+				size += row.length;
+			}
+			rows.push(last);
+			const whole = Buffer.concat(rows);
+			return (async function* () {
+				for (let at = 0; at < whole.length; at += 999) yield whole.subarray(at, at + 999);
+			})();
+		}
+		const latin = (text: string) => Buffer.from(text, 'latin1');
+		const { id } = await createImport(database.db, actor, {
+			kind: 'accounts',
+			filename: 'excel.csv',
+			content: file(latin('Société Générale;W-1;\r\n'), latin('Zoë Crème;W-2;à la fin\r\n'))
+		});
+		const preview = await previewImport(database.db, actor, id);
+		expect(preview?.rows[0].cells).toEqual(['Société Générale', 'W-1', '']);
+		await startImport(database.db, actor, id);
+		await runImport(database.db, id);
+		const named = await database.db
+			.select({ name: tables.accounts.name })
+			.from(tables.accounts)
+			.where(sql`${tables.accounts.externalId} in ('W-1', 'W-2')`)
+			.orderBy(tables.accounts.externalId);
+		expect(named.map((r) => r.name)).toEqual(['Société Générale', 'Zoë Crème']);
+
+		// UTF-8 whose "é" is cut by the end of the first megabyte: still UTF-8, not Windows-1252.
+		const head = Buffer.from('Nom;Identifiant externe;Notes\r\n');
+		const before = ENCODING_SAMPLE_BYTES - 1 - head.length - Buffer.byteLength('U-1;;');
+		const straddling = Buffer.from(`U-1;;${'y'.repeat(before)}é\r\nRené;U-2;\r\n`);
+		const utf8 = Buffer.concat([head, straddling]);
+		expect(utf8[ENCODING_SAMPLE_BYTES - 1]).toBe(0xc3);
+		const second = await createImport(database.db, actor, {
+			kind: 'accounts',
+			filename: 'utf8.csv',
+			content: utf8
+		});
+		await startImport(database.db, actor, second.id);
+		await runImport(database.db, second.id);
+		const [rene] = await database.db
+			.select({ name: tables.accounts.name })
+			.from(tables.accounts)
+			.where(eq(tables.accounts.externalId, 'U-2'));
+		expect(rene.name).toBe('René');
 	});
 
 	it('imports 50,000 accounts through the job runner while the database keeps answering', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	CsvReader,
 	csvLine,
 	detectSeparator,
 	neutraliseCell,
@@ -59,6 +60,25 @@ describe('the CSV reader', () => {
 		]);
 		const records = parseCsv('h\n\n\nv\n');
 		expect(records.map((r) => r.line)).toEqual([1, 4]);
+	});
+});
+
+describe('the CSV reader fed in pieces', () => {
+	it('reads the same records wherever the text is cut, line numbers included', () => {
+		const text =
+			'\uFEFFa;b;c\r\n"x; y";"say ""hi""";"line 1\r\nline 2"\r\n\r\nlast;;\rq"uote;"";\n"open';
+		const whole = parseCsv(text);
+		expect(whole.map((r) => r.line)).toEqual([1, 2, 5, 6, 7]);
+		for (let cut = 0; cut <= text.length; cut++) {
+			for (const size of [1, 2, 3]) {
+				const reader = new CsvReader();
+				const records = [...reader.push(text.slice(0, cut))];
+				for (let at = cut; at < text.length; at += size)
+					records.push(...reader.push(text.slice(at, at + size)));
+				records.push(...reader.end());
+				expect(records, `cut at ${cut}, then pieces of ${size}`).toEqual(whole);
+			}
+		}
 	});
 });
 

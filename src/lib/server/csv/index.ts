@@ -1,2 +1,9 @@
-export { detectSeparator, parseCsv, stripBom, type CsvRecord, type CsvSeparator } from './parse.ts';
+export {
+	CsvReader,
+	detectSeparator,
+	parseCsv,
+	stripBom,
+	type CsvRecord,
+	type CsvSeparator
+} from './parse.ts';
 export { CSV_BOM, csvLine, neutraliseCell, toCsv, type CsvValue } from './write.ts';

@@ -532,10 +532,12 @@ export const importJobs = pgTable(
 			.notNull()
 			.references(() => organisations.id),
 		filename: text('filename').notNull(),
-		content: text('content').notNull(),
+		/** The file's encoding, judged from its first megabyte when it was uploaded. */
+		encoding: text('encoding').$type<'utf-8' | 'windows-1252'>().notNull().default('utf-8'),
 		mapping: jsonb('mapping').$type<Record<string, string>>().notNull().default({}),
+		/** `uploading` while the file arrives (hidden from lists; its chunks are being written). */
 		status: text('status')
-			.$type<'draft' | 'queued' | 'running' | 'done' | 'failed'>()
+			.$type<'uploading' | 'draft' | 'queued' | 'running' | 'done' | 'failed'>()
 			.notNull()
 			.default('draft'),
 		totalRows: integer('total_rows').notNull().default(0),
@@ -543,11 +545,31 @@ export const importJobs = pgTable(
 		createdCount: integer('created_count').notNull().default(0),
 		updatedCount: integer('updated_count').notNull().default(0),
 		rejectedCount: integer('rejected_count').notNull().default(0),
+		/** The first MAX_STORED_ERRORS per-line errors… */
 		errors: jsonb('errors').$type<{ line: number; message: string }[]>().notNull().default([]),
+		/** …and how many more there were. */
+		moreErrors: integer('more_errors').notNull().default(0),
 		createdAt: createdAt(),
 		finishedAt: at('finished_at')
 	},
 	(t) => [index('import_jobs_user_idx').on(t.userId, t.createdAt)]
+);
+
+/**
+ * An import's file as uploaded (raw bytes, decoded when read), in chunks of IMPORT_CHUNK_BYTES:
+ * written while the upload streams in and read back one chunk at a time, so no step holds the
+ * whole file. Deleted with its import.
+ */
+export const importChunks = pgTable(
+	'import_chunks',
+	{
+		importId: uuid('import_id')
+			.notNull()
+			.references(() => importJobs.id, { onDelete: 'cascade' }),
+		seq: integer('seq').notNull(),
+		bytes: bytea('bytes').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.importId, t.seq] })]
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -116,6 +116,54 @@ async function dropBody(body: ReadableStream<Uint8Array>): Promise<void> {
 	}
 }
 
+/** Routes that read their body as a stream: a chunked body is counted as they read it. */
+const STREAMED_ROUTES = new Set(['/(app)/imports/new']);
+
+export const isStreamedRoute = (routeId: string | null) =>
+	routeId !== null && STREAMED_ROUTES.has(routeId);
+
+/**
+ * A body sent without Content-Length, passed on as it arrives and counted: beyond `limitBytes`
+ * the stream errors with BodyTooLargeError (the route answers the 413) and the rest is read and
+ * dropped in the background, so the client sees that answer.
+ */
+export function countedBody(
+	body: ReadableStream<Uint8Array>,
+	limitBytes: number
+): ReadableStream<Uint8Array> {
+	const reader = body.getReader();
+	let size = 0;
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			let next: ReadableStreamReadResult<Uint8Array>;
+			try {
+				next = await reader.read();
+			} catch (error) {
+				// adapter-node's own 413 (BODY_SIZE_LIMIT): too large for this route too.
+				if ((error as { status?: unknown })?.status === 413)
+					controller.error(new BodyTooLargeError(limitBytes, size));
+				else controller.error(error);
+				return;
+			}
+			if (next.done) return controller.close();
+			size += next.value.byteLength;
+			if (size > limitBytes) {
+				controller.error(new BodyTooLargeError(limitBytes, size));
+				void (async () => {
+					while (!(await reader.read()).done) {
+						// dropped
+					}
+				})().catch(() => {});
+				return;
+			}
+			controller.enqueue(next.value);
+		},
+		cancel(reason) {
+			return reader.cancel(reason);
+		}
+	});
+}
+
 /**
  * The hook's check of a request against its route's limit: a readable 413 for a declared length
  * over it; a body without declared length is read here within the limit (browsers always declare
@@ -124,7 +172,8 @@ async function dropBody(body: ReadableStream<Uint8Array>): Promise<void> {
 export async function limitBody(
 	request: Request,
 	limitBytes: number,
-	locale: BodyLocale
+	locale: BodyLocale,
+	streamed = false
 ): Promise<{ request: Request } | { response: Response }> {
 	try {
 		assertBodySize(request, limitBytes);
@@ -135,6 +184,18 @@ export async function limitBody(
 		return { response: tooLargeResponse(request, limitBytes, locale) };
 	}
 	if (!request.body || request.headers.has('content-length')) return { request };
+	if (streamed) {
+		const body = countedBody(request.body, limitBytes);
+		return {
+			request: new Request(request.url, {
+				method: request.method,
+				headers: request.headers,
+				body,
+				signal: request.signal,
+				duplex: 'half'
+			} as RequestInit)
+		};
+	}
 	const bytes = await readBodyWithin(request.body, limitBytes);
 	if (!bytes) return { response: tooLargeResponse(request, limitBytes, locale) };
 	const headers = new Headers(request.headers);

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { stripForbiddenCharacters } from '../../shared/text-input.ts';
 import { canImport } from '../access/crm-policy.ts';
 import type { Actor } from '../access/policy.ts';
@@ -6,9 +6,11 @@ import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/index.ts';
-import { parseCsv } from '../csv/index.ts';
 import type { ImportKind } from '../../shared/enums.ts';
 import { ImportError } from './errors.ts';
+import { bytesOf, csvRecords, storedFile, storingFile, type CsvEncoding } from './file.ts';
+
+export { decodeCsv } from './file.ts';
 import {
 	cleanMapping,
 	fieldsFor,
@@ -22,31 +24,35 @@ export const IMPORT_JOB = 'imports.run';
 /** Files above this many rows are refused (they fit the 50 MB body limit but not a sensible job). */
 export const MAX_IMPORT_ROWS = 200_000;
 
-/** The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252 (older Excel). */
-export function decodeCsv(bytes: Uint8Array): string {
-	let text: string;
-	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		text = new TextDecoder('windows-1252').decode(bytes);
-	}
-	// PostgreSQL text cannot hold NUL characters.
-	return text.replace(/\0/g, '');
-}
+/** An upload that never finished (the server stopped meanwhile) is dropped after this long. */
+const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
 
-/** Stores an uploaded file as a draft import with the mapping guessed from its header. */
+/**
+ * Stores an uploaded file as a draft import with the mapping guessed from its header. The file
+ * streams through: each chunk is written to import_chunks as it arrives and parsed, to count the
+ * rows, without ever holding the whole file. While it arrives the import is `uploading` (hidden);
+ * a refused or broken upload is deleted with its chunks.
+ */
 export async function createImport(
 	db: Db,
 	actor: Actor,
-	input: { kind: ImportKind; filename: string; content: string }
+	input: {
+		kind: ImportKind;
+		filename: string;
+		content: string | Uint8Array | AsyncIterable<Uint8Array>;
+	}
 ): Promise<{ id: string }> {
 	if (!canImport(actor, input.kind)) throw new ImportError('FORBIDDEN');
-	const records = parseCsv(input.content);
-	if (records.length === 0) throw new ImportError('EMPTY_FILE');
-	if (records.length < 2) throw new ImportError('NO_ROWS');
-	if (records.length - 1 > MAX_IMPORT_ROWS) throw new ImportError('TOO_MANY_ROWS');
-	const mapping = guessMapping(records[0].cells, fieldsFor(input.kind, actor));
-	const [row] = await db
+	await db
+		.delete(importJobs)
+		.where(
+			and(
+				eq(importJobs.userId, actor.id),
+				eq(importJobs.status, 'uploading'),
+				lt(importJobs.createdAt, new Date(Date.now() - STALE_UPLOAD_MS))
+			)
+		);
+	const [{ id }] = await db
 		.insert(importJobs)
 		.values({
 			kind: input.kind,
@@ -54,12 +60,37 @@ export async function createImport(
 			organisationId: actor.organisationId,
 			// A multipart file name is not checked at the edge like a field: PostgreSQL refuses a NUL.
 			filename: stripForbiddenCharacters(input.filename).slice(0, 200) || 'import.csv',
-			content: input.content,
-			mapping,
-			totalRows: records.length - 1
+			status: 'uploading'
 		})
 		.returning({ id: importJobs.id });
-	return { id: row.id };
+	try {
+		const file = storingFile(db, id, bytesOf(input.content));
+		let encoding: CsvEncoding = 'utf-8';
+		let header: string[] | null = null;
+		let records = 0;
+		for await (const some of csvRecords(file.pieces, { onEncoding: (e) => (encoding = e) })) {
+			header ??= some[0].cells;
+			records += some.length;
+		}
+		if (records === 0) throw new ImportError('EMPTY_FILE');
+		if (records < 2) throw new ImportError('NO_ROWS');
+		if (records - 1 > MAX_IMPORT_ROWS) throw new ImportError('TOO_MANY_ROWS');
+		const mapping = guessMapping(header ?? [], fieldsFor(input.kind, actor));
+		await db
+			.update(importJobs)
+			.set({ status: 'draft', encoding, mapping, totalRows: records - 1 })
+			.where(eq(importJobs.id, id));
+		return { id };
+	} catch (error) {
+		await db.delete(importJobs).where(eq(importJobs.id, id));
+		throw error;
+	}
+}
+
+/** The header of a draft's file (its first record): only the first chunks are read. */
+async function readHeader(db: Db, id: string, encoding: CsvEncoding): Promise<string[]> {
+	for await (const records of csvRecords(storedFile(db, id), { encoding })) return records[0].cells;
+	return [];
 }
 
 async function loadDraft(db: Db, actor: Actor, id: string) {
@@ -68,7 +99,7 @@ async function loadDraft(db: Db, actor: Actor, id: string) {
 			id: importJobs.id,
 			kind: importJobs.kind,
 			status: importJobs.status,
-			content: importJobs.content
+			encoding: importJobs.encoding
 		})
 		.from(importJobs)
 		.where(and(eq(importJobs.id, id), eq(importJobs.userId, actor.id)));
@@ -86,7 +117,7 @@ export async function updateImportMapping(
 	raw: Record<string, unknown>
 ): Promise<ImportMapping> {
 	const job = await loadDraft(db, actor, id);
-	const header = parseCsv(job.content.slice(0, 100_000))[0]?.cells ?? [];
+	const header = await readHeader(db, id, job.encoding);
 	const mapping = cleanMapping(raw, fieldsFor(job.kind, actor), header.length);
 	await db.update(importJobs).set({ mapping }).where(eq(importJobs.id, id));
 	return mapping;

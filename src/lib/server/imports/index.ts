@@ -8,6 +8,12 @@ export {
 	startImport,
 	updateImportMapping
 } from './commands.ts';
+export {
+	detectEncoding,
+	ENCODING_SAMPLE_BYTES,
+	IMPORT_CHUNK_BYTES,
+	type CsvEncoding
+} from './file.ts';
 export { ImportError, type ImportErrorCode } from './errors.ts';
 export {
 	fieldsFor,

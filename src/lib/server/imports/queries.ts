@@ -1,8 +1,9 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Actor } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs } from '../db/schema.ts';
-import { parseCsv } from '../csv/index.ts';
+import type { CsvRecord } from '../csv/index.ts';
+import { csvRecords, storedFile } from './file.ts';
 import type { ImportKind } from '../../shared/enums.ts';
 import { applyBatch } from './apply.ts';
 import { loadImportContext } from './context.ts';
@@ -21,6 +22,8 @@ export type ImportSummary = {
 	createdCount: number;
 	updatedCount: number;
 	rejectedCount: number;
+	/** Per-line errors beyond the MAX_STORED_ERRORS kept. */
+	moreErrors: number;
 	createdAt: Date;
 	finishedAt: Date | null;
 };
@@ -35,19 +38,25 @@ const summary = {
 	createdCount: importJobs.createdCount,
 	updatedCount: importJobs.updatedCount,
 	rejectedCount: importJobs.rejectedCount,
+	moreErrors: importJobs.moreErrors,
 	createdAt: importJobs.createdAt,
 	finishedAt: importJobs.finishedAt
 };
 
 /** A person's own imports, newest first. */
 export async function listImports(db: Db, actor: Actor, limit = 50): Promise<ImportSummary[]> {
-	return db
+	const rows = await db
 		.select(summary)
 		.from(importJobs)
-		.where(eq(importJobs.userId, actor.id))
+		.where(and(eq(importJobs.userId, actor.id), ne(importJobs.status, 'uploading')))
 		.orderBy(desc(importJobs.createdAt), desc(importJobs.id))
 		.limit(limit);
+	return rows.map(shown);
 }
+
+/** Uploading imports are never read (the queries leave them out). */
+const shown = <T extends { status: string }>(row: T) =>
+	row as T & { status: ImportSummary['status'] };
 
 export type ImportDetail = ImportSummary & { mapping: ImportMapping; errors: RowError[] };
 
@@ -56,8 +65,14 @@ export async function getImport(db: Db, actor: Actor, id: string): Promise<Impor
 	const [row] = await db
 		.select({ ...summary, mapping: importJobs.mapping, errors: importJobs.errors })
 		.from(importJobs)
-		.where(and(eq(importJobs.id, id), eq(importJobs.userId, actor.id)));
-	return row ? { ...row, errors: row.errors as RowError[] } : null;
+		.where(
+			and(
+				eq(importJobs.id, id),
+				eq(importJobs.userId, actor.id),
+				ne(importJobs.status, 'uploading')
+			)
+		);
+	return row ? { ...shown(row), errors: row.errors as RowError[] } : null;
 }
 
 export type ImportPreview = {
@@ -69,6 +84,21 @@ export type ImportPreview = {
 
 class Rollback extends Error {}
 
+/** The first `count` records of an import's file: only the chunks they span are read. */
+async function firstRecords(
+	db: Db,
+	id: string,
+	encoding: 'utf-8' | 'windows-1252',
+	count: number
+): Promise<CsvRecord[]> {
+	const records: CsvRecord[] = [];
+	for await (const some of csvRecords(storedFile(db, id), { encoding })) {
+		records.push(...some.slice(0, count - records.length));
+		if (records.length >= count) break;
+	}
+	return records;
+}
+
 /**
  * The first rows exactly as the import would treat them (created, updated or rejected, with
  * their errors), computed by applying them in a transaction that is then rolled back.
@@ -79,11 +109,13 @@ export async function previewImport(
 	id: string
 ): Promise<ImportPreview | null> {
 	const [job] = await db
-		.select({ kind: importJobs.kind, content: importJobs.content, mapping: importJobs.mapping })
+		.select({ kind: importJobs.kind, encoding: importJobs.encoding, mapping: importJobs.mapping })
 		.from(importJobs)
-		.where(and(eq(importJobs.id, id), eq(importJobs.userId, actor.id)));
+		.where(
+			and(eq(importJobs.id, id), eq(importJobs.userId, actor.id), eq(importJobs.status, 'draft'))
+		);
 	if (!job) return null;
-	const records = parseCsv(job.content.slice(0, 200_000));
+	const records = await firstRecords(db, id, job.encoding, PREVIEW_ROWS + 1);
 	const headers = records[0]?.cells ?? [];
 	const sample = records.slice(1, PREVIEW_ROWS + 1);
 	const fields = fieldsFor(job.kind, actor);

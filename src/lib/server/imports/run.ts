@@ -6,7 +6,8 @@ import type { Db } from '../db/client.ts';
 import { importJobs, organisations, users } from '../db/schema.ts';
 import type { JobHandlers } from '../jobs/index.ts';
 import { publishLiveEvent } from '../live/index.ts';
-import { parseCsv } from '../csv/index.ts';
+import type { CsvRecord } from '../csv/index.ts';
+import { csvRecords, inBatches, storedFile } from './file.ts';
 import { applyBatch } from './apply.ts';
 import { IMPORT_JOB } from './commands.ts';
 import { loadImportContext } from './context.ts';
@@ -15,7 +16,7 @@ import { nextTurn } from '../turns.ts';
 
 /** Rows per transaction: small enough that other requests are served between batches. */
 export const IMPORT_BATCH_SIZE = 500;
-/** Errors kept for the report (the rejected count stays exact beyond it). */
+/** Per-line errors kept for the report; beyond it they are only counted (moreErrors). */
 export const MAX_STORED_ERRORS = 1000;
 
 export type ImportProgress = {
@@ -62,8 +63,7 @@ export async function runImport(
 	options: { batchSize?: number } = {}
 ): Promise<ImportProgress | null> {
 	const [job] = await db.select().from(importJobs).where(eq(importJobs.id, importId));
-	if (!job || job.status === 'done' || job.status === 'failed' || job.status === 'draft')
-		return null;
+	if (!job || (job.status !== 'queued' && job.status !== 'running')) return null;
 	const progress: ImportProgress = {
 		importId,
 		status: 'running',
@@ -79,22 +79,20 @@ export async function runImport(
 		await finish(db, job.userId, { ...progress, status: 'failed' });
 		return { ...progress, status: 'failed' };
 	}
-	const records = parseCsv(job.content).slice(1);
-	progress.total = records.length;
 	const errors: RowError[] = [...(job.errors as RowError[])];
+	let moreErrors = job.moreErrors;
 	const context = await loadImportContext(db, actor, job.kind, job.mapping);
 	const size = options.batchSize ?? IMPORT_BATCH_SIZE;
 
 	await db.transaction(async (tx) => {
-		await tx
-			.update(importJobs)
-			.set({ status: 'running', totalRows: records.length })
-			.where(eq(importJobs.id, importId));
+		await tx.update(importJobs).set({ status: 'running' }).where(eq(importJobs.id, importId));
 		await publishProgress(tx, job.userId, progress);
 	});
 
-	for (let start = job.processedRows; start < records.length; start += size) {
-		const batch = records.slice(start, start + size);
+	// The file is read again from its first chunk; a retried job skips the rows already done.
+	const records = csvRecords(storedFile(db, importId), { encoding: job.encoding });
+	for await (const batch of inBatches(skipping(records, job.processedRows + 1), size)) {
+		let errorsChanged = false;
 		await db.transaction(async (tx) => {
 			const outcomes = await applyBatch(tx, context, batch);
 			progress.processed += batch.length;
@@ -104,7 +102,10 @@ export async function runImport(
 				else {
 					progress.rejected++;
 					for (const error of outcome.errors)
-						if (errors.length < MAX_STORED_ERRORS) errors.push(error);
+						if (errors.length < MAX_STORED_ERRORS) {
+							errors.push(error);
+							errorsChanged = true;
+						} else moreErrors++;
 				}
 			}
 			await tx
@@ -114,7 +115,9 @@ export async function runImport(
 					createdCount: progress.created,
 					updatedCount: progress.updated,
 					rejectedCount: progress.rejected,
-					errors
+					// Rewritten only while the list grows, not with every batch of a bad file.
+					...(errorsChanged ? { errors } : {}),
+					moreErrors
 				})
 				.where(eq(importJobs.id, importId));
 			await publishProgress(tx, job.userId, progress);
@@ -140,6 +143,22 @@ export async function runImport(
 		});
 	});
 	return done;
+}
+
+/** The records after the first `count` (the header, and the rows a retried job already did). */
+async function* skipping(
+	records: AsyncIterable<CsvRecord[]>,
+	count: number
+): AsyncGenerator<CsvRecord[]> {
+	let left = count;
+	for await (const some of records) {
+		if (left >= some.length) {
+			left -= some.length;
+			continue;
+		}
+		yield left > 0 ? some.slice(left) : some;
+		left = 0;
+	}
 }
 
 async function finish(db: Db, userId: string, progress: ImportProgress) {

@@ -1,7 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { authorize, canImport, requireUser } from '$lib/server/access';
-import { BODY_LIMITS } from '$lib/server/http/limits';
-import { createImport, decodeCsv, ImportError } from '$lib/server/imports';
+import { BODY_LIMITS, BodyTooLargeError } from '$lib/server/http/limits';
+import {
+	FileTooLargeError,
+	MalformedFormError,
+	readStreamedForm
+} from '$lib/server/http/multipart';
+import { createImport, ImportError } from '$lib/server/imports';
 import { IMPORT_KINDS } from '$lib/shared/enums';
 import type { MessageRef } from '$lib/shared/forms';
 import { isImportKind } from '$lib/shared/imports';
@@ -34,36 +39,59 @@ const tooLarge = (values: Record<string, string>) =>
 		413
 	);
 
+const isCsvFile = (name: string, type: string) =>
+	/\.(csv|txt)$/i.test(name) || /csv|text\/plain/.test(type);
+
 export const actions: Actions = {
+	// The file streams from the request to the database (readStreamedForm, createImport): the form
+	// puts the kind before the file, so the import is known when its first bytes arrive.
 	default: async ({ locals, request }) => {
 		const user = requireUser(locals);
-		const formData = await request.formData();
-		const kind = formData.get('kind');
-		const file = formData.get('file');
+		let form;
+		try {
+			form = await readStreamedForm(request, {
+				fileField: 'file',
+				maxFileBytes: BODY_LIMITS.import,
+				onFile: async (file, fields) => {
+					const kind = fields.kind;
+					if (!isImportKind(kind) || !file.filename || !isCsvFile(file.filename, file.mimeType))
+						return null;
+					return createImport(locals.runtime.db, user, {
+						kind,
+						filename: file.filename,
+						content: file.bytes
+					});
+				}
+			});
+		} catch (error) {
+			if (error instanceof BodyTooLargeError) return tooLarge({ kind: '' });
+			if (!(error instanceof MalformedFormError)) throw error;
+			return failure({ kind: '' }, { file: { key: 'imports_error_upload_broken' } });
+		}
+		const kind = form.fields.kind;
 		const values = { kind: typeof kind === 'string' ? kind : '' };
 		if (!isImportKind(kind)) return failure(values, { kind: { key: 'error_required' } });
-		if (!(file instanceof File) || file.size === 0) {
+		const file = form.file;
+		if (!file || !file.part.filename) {
 			return failure(values, { file: { key: 'imports_error_file_missing' } });
 		}
-		if (file.size > BODY_LIMITS.import) return tooLarge(values);
-		if (!/\.(csv|txt)$/i.test(file.name) && !/csv|text\/plain/.test(file.type)) {
+		if (!isCsvFile(file.part.filename, file.part.mimeType)) {
 			return failure(values, { file: { key: 'imports_error_file_type' } });
 		}
-		let id: string;
-		try {
-			const content = decodeCsv(new Uint8Array(await file.arrayBuffer()));
-			({ id } = await createImport(locals.runtime.db, user, {
-				kind,
-				filename: file.name,
-				content
-			}));
-		} catch (error) {
+		const result = file.result;
+		if (result.status === 'rejected') {
+			const error = result.reason;
+			if (error instanceof FileTooLargeError) return tooLarge(values);
+			if (error instanceof ImportError && error.code === 'EMPTY_FILE' && !file.part.received()) {
+				return failure(values, { file: { key: 'imports_error_file_missing' } });
+			}
 			if (!(error instanceof ImportError)) throw error;
 			const message = { key: `imports_refused_${error.code.toLowerCase()}` };
 			return error.code === 'FORBIDDEN'
 				? failure(values, { kind: message })
 				: failure(values, { file: message });
 		}
-		redirect(303, `/imports/${id}`);
+		if (!result.value) return failure(values, { file: { key: 'imports_error_file_missing' } });
+		redirect(303, `/imports/${result.value.id}`);
 	}
 };
