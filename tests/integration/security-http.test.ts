@@ -187,7 +187,9 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 				const target = payloadFor(payload, url);
 				const response = await fetch(`${url}/login?next=${encodeURIComponent(target)}`);
 				const html = await response.text();
-				expect(response.status, target).toBe(200);
+				// A control character in the query string is refused at the edge: no page, no field.
+				if (payload.control && response.status === 400) continue;
+				expect(response.status, JSON.stringify(target)).toBe(200);
 				const value = /<input type="hidden" name="next" value="([^"]*)"/.exec(html)?.[1];
 				expect(value, target).toBeDefined();
 				const next = decodeAttribute(value!);

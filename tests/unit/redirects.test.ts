@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameOriginPath } from '../../src/lib/shared/redirects.ts';
+import { MAX_TARGET_LENGTH, sameOriginPath } from '../../src/lib/shared/redirects.ts';
 import { isSameOriginPath, OPEN_REDIRECT_PAYLOADS, payloadFor } from '../support/open-redirects.ts';
 
 const ORIGINS = ['http://127.0.0.1:3000', 'https://relais.example.com'];
@@ -43,5 +43,15 @@ describe('sameOriginPath', () => {
 		expect(sameOriginPath('/a\nb', origin)).toBe('/ab');
 		expect(sameOriginPath('/%2F%2Fevil.example', origin)).toBe('/%2F%2Fevil.example');
 		expect(sameOriginPath('accounts', origin)).toBe('/accounts');
+	});
+});
+
+describe('sameOriginPath and long targets', () => {
+	it('drops a target longer than a page address can be (a 1 MB Location header fails the client)', () => {
+		const origin = 'http://127.0.0.1:3000';
+		const long = `/accounts?q=${'a'.repeat(1_000_000)}`;
+		expect(sameOriginPath(long, origin)).toBe('/');
+		const longest = `/${'a'.repeat(MAX_TARGET_LENGTH - 1)}`;
+		expect(sameOriginPath(longest, origin)).toBe(longest);
 	});
 });

@@ -1,4 +1,10 @@
 /**
+ * Longer targets are dropped: a Location header of a megabyte is refused by clients (and by
+ * proxies long before), and no page of this site has such an address.
+ */
+export const MAX_TARGET_LENGTH = 2000;
+
+/**
  * A user-supplied redirect target (`next=` after sign-in, the language switch's `redirectTo`) as a
  * path of this site, or `fallback`. The target is parsed the way a browser would parse a Location
  * header (WHATWG URL, against the app's origin), so whatever a browser would strip or reinterpret
@@ -8,7 +14,9 @@
  * ASCII (no character a header refuses) and never names another host.
  */
 export function sameOriginPath(target: unknown, origin: string, fallback = '/'): string {
-	if (typeof target !== 'string' || target === '') return fallback;
+	if (typeof target !== 'string' || target === '' || target.length > MAX_TARGET_LENGTH) {
+		return fallback;
+	}
 	let base: URL;
 	let url: URL;
 	try {
