@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { PGlite } from '@electric-sql/pglite';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
@@ -521,3 +522,63 @@ describe('server/’s own 500', () => {
 		}
 	});
 });
+
+// A real 500 in the built app: the notifications table is dropped before the server starts, so
+// every signed-in page (the layout counts unread notifications) and the notifications endpoint fail.
+describe.runIf(built).each(drivers())(
+	'the calm 500 answer on %s',
+	{ timeout: 180_000 },
+	(driver) => {
+		let app: App;
+		let email: string;
+
+		beforeAll(async () => {
+			app = await startApp(driver, {}, async (db) => {
+				email = (await createTestUser(db, { role: 'rep', password: PASSWORD })).user.email;
+				await db.execute(sql`drop table notifications cascade`);
+			});
+		});
+
+		afterAll(async () => {
+			await stopApp(app);
+		});
+
+		async function signIn(): Promise<string> {
+			const response = await fetch(`${app.url}/login`, {
+				method: 'POST',
+				headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ email, password: PASSWORD, next: '/' }),
+				redirect: 'manual'
+			});
+			await response.arrayBuffer();
+			const line = setCookie(response, SESSION_COOKIE);
+			expect(line).toBeDefined();
+			return line!.split(';')[0];
+		}
+
+		const TEXT = {
+			en: 'Something went wrong on our side. Please try again in a moment.',
+			fr: 'Un problème est survenu de notre côté. Réessayez dans un instant.'
+		};
+
+		for (const [locale, other] of [
+			['fr', 'en'],
+			['en', 'fr']
+		] as const) {
+			it(`says what happened in ${locale}, on a page and in JSON, with the security headers`, async () => {
+				const cookie = `${await signIn()}; PARAGLIDE_LOCALE=${locale}`;
+				const page = await fetch(`${app.url}/notifications`, {
+					headers: { cookie, accept: 'text/html' }
+				});
+				const html = await page.text();
+				expect(page.status).toBe(500);
+				expect(html).toContain(TEXT[locale]);
+				expect(html).not.toContain(TEXT[other]);
+				expectSecurityHeaders(page, `${locale} page`);
+				const api = await fetch(`${app.url}/api/notifications`, { headers: { cookie } });
+				expect(api.status).toBe(500);
+				expect(((await api.json()) as { message: string }).message).toBe(TEXT[locale]);
+			});
+		}
+	}
+);
