@@ -103,7 +103,11 @@ export function createRelaisServer(options: RelaisServerOptions): RelaisServer {
 		open.add(res);
 		res.on('close', () => open.delete(res));
 		// On every answer, including those built outside SvelteKit's hooks (below, and SvelteKit's
-		// own for a redirect thrown by a hook or a malformed URL): writeHead merges these in.
+		// own for a redirect thrown by a hook or a malformed URL): writeHead merges these in. The
+		// hook (http/security-headers.ts) sets them again on what goes through SvelteKit, deciding
+		// https from event.url, which adapter-node builds from ORIGIN or PROTOCOL_HEADER — the same
+		// sources as isHttps here, which also sees a TLS socket that adapter-node learns of only
+		// through the protocol header this server sets (server/index.ts).
 		for (const [name, value] of Object.entries(securityHeaders(isHttps(req)))) {
 			res.setHeader(name, value);
 		}

@@ -2,21 +2,20 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/sessions';
-import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies';
+import {
+	setSessionCookie,
+	deleteSessionCookie,
+	localeCookieOptions
+} from '$lib/server/auth/cookies';
 import { answerEndedSession } from '$lib/server/auth/ended';
 import { getRuntime } from '$lib/server/runtime';
 import { isStreamedRoute, limitBody, routeBodyLimit } from '$lib/server/http/body-limit';
 import { handleOrigin } from '$lib/server/http/origin';
 import { createSecurityHeadersHandle } from '$lib/server/http/security-headers';
 import { handleQueryText } from '$lib/server/http/query-text';
+import { requestLocale } from '$lib/server/http/locale';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import {
-	cookieName as LOCALE_COOKIE,
-	cookieMaxAge,
-	extractLocaleFromRequest,
-	getLocale,
-	isLocale
-} from '$lib/paraglide/runtime';
+import { cookieName as LOCALE_COOKIE, getLocale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
 
 // server/ starts the runtime (migrations, seed) before serving; this only joins it. When the app
@@ -49,32 +48,23 @@ const handleAuth: Handle = async ({ event, resolve }) => {
 };
 
 /**
- * The page language: the cookie (set by the language switch, and at sign-in from the account's
- * stored choice), else the signed-in user's stored choice (a new device), else the browser's
- * Accept-Language. Runs after handleAuth to know the user.
+ * The page language (requestLocale's rule: the cookie, else the signed-in user's stored choice,
+ * else Accept-Language), given to Paraglide so that getLocale() answers it from here on. Runs
+ * after handleAuth to know the user.
  */
 const handleLocale: Handle = ({ event, resolve }) => {
-	let headers = event.request.headers;
-	const preferred = event.locals.user?.locale;
-	if (preferred && !event.cookies.get(LOCALE_COOKIE)) {
-		headers = new Headers(headers);
-		headers.set('cookie', `${LOCALE_COOKIE}=${preferred}`);
-	}
-	// Without the body: paraglide clones the request it is given, and the clone's unread half of
-	// the body would keep every byte of an upload in memory while the route reads the other half.
-	const request = new Request(event.request.url, { headers, method: 'GET' });
+	const chosen = requestLocale(event.request, event.locals.user);
+	// Only the chosen language, without the body: paraglide clones the request it is given, and
+	// the clone's unread half of the body would keep every byte of an upload in memory while the
+	// route reads the other half.
+	const request = new Request(event.request.url, {
+		headers: { cookie: `${LOCALE_COOKIE}=${chosen}` },
+		method: 'GET'
+	});
 	return paraglideMiddleware(request, ({ locale }) => {
 		// Keep the browser's runtime (which reads the cookie) in step with the server.
-		if (event.cookies.get(LOCALE_COOKIE) !== locale && isLocale(locale)) {
-			event.cookies.set(LOCALE_COOKIE, locale, {
-				path: '/',
-				httpOnly: false,
-				sameSite: 'lax',
-				// SvelteKit's default is Secure except on http://localhost: over plain http
-				// elsewhere the browser would refuse the cookie and the language would not stick.
-				secure: event.url.protocol === 'https:',
-				maxAge: cookieMaxAge
-			});
+		if (event.cookies.get(LOCALE_COOKIE) !== locale) {
+			event.cookies.set(LOCALE_COOKIE, locale, localeCookieOptions(event));
 		}
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
@@ -133,11 +123,6 @@ export const handleError: HandleServerError = async ({ error, event, status, mes
 	}
 	if (status < 500) return { message, code: id };
 	// In the asker's language: this text reaches the calm error page, src/error.html and JSON callers.
-	let locale: 'en' | 'fr' = 'en';
-	try {
-		locale = extractLocaleFromRequest(event.request);
-	} catch {
-		// the base locale
-	}
+	const locale = requestLocale(event.request, event.locals.user);
 	return { message: m.error_500_text({}, { locale }), code: id };
 };

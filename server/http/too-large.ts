@@ -15,7 +15,11 @@ const DRAIN_FACTOR = 2;
 export function sendTooLarge(req: IncomingMessage, res: ServerResponse, limitBytes: number): void {
 	const locale = negotiateLocale(req.headers);
 	const answer = tooLargeAnswer(
-		{ accept: req.headers.accept, action: req.headers['x-sveltekit-action'] === 'true' },
+		{
+			accept: req.headers.accept,
+			action: req.headers['x-sveltekit-action'] === 'true',
+			api: (req.url ?? '').startsWith('/api/')
+		},
 		limitBytes,
 		locale
 	);

@@ -297,17 +297,45 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 
 		it('refuses a JSON post from another origin with a readable JSON answer', async () => {
 			const cookie = await signIn();
-			const response = await fetch(`${url}/api/feed/posts`, {
-				method: 'POST',
-				headers: { cookie, origin: EVIL, 'content-type': 'application/json', accept: '*/*' },
-				body: JSON.stringify({ channelId: crypto.randomUUID(), body: 'forged' })
-			});
-			expect(response.status).toBe(403);
-			expect(await response.json()).toEqual({
-				message:
-					'This request came from another site, so Relais refused it. Open Relais yourself and try again from there.',
-				code: 'CROSS_ORIGIN'
-			});
+			const forged: [string, unknown][] = [
+				['/api/feed/posts', { channelId: crypto.randomUUID(), body: 'forged' }],
+				// The notifications endpoint has no origin check of its own: handleOrigin is the one.
+				['/api/notifications', { all: true }]
+			];
+			for (const [path, body] of forged) {
+				const response = await fetch(`${url}${path}`, {
+					method: 'POST',
+					headers: { cookie, origin: EVIL, 'content-type': 'application/json', accept: '*/*' },
+					body: JSON.stringify(body)
+				});
+				expect(response.status, path).toBe(403);
+				expect(await response.json()).toEqual({
+					message:
+						'This request came from another site, so Relais refused it. Open Relais yourself and try again from there.',
+					code: 'CROSS_ORIGIN'
+				});
+			}
+		});
+
+		it('answers a body that is not JSON in the reader’s language', async () => {
+			const cookie = await signIn();
+			const answers: Record<string, string> = {
+				fr: 'Le corps de la demande doit être du JSON.',
+				en: 'The request body must be JSON.'
+			};
+			for (const [locale, message] of Object.entries(answers)) {
+				const response = await fetch(`${url}/api/notifications`, {
+					method: 'POST',
+					headers: {
+						cookie: `${cookie}; PARAGLIDE_LOCALE=${locale}`,
+						origin: url,
+						'content-type': 'application/json'
+					},
+					body: 'not json'
+				});
+				expect(response.status, locale).toBe(400);
+				expect(await response.json()).toEqual({ message });
+			}
 		});
 
 		it('refuses a form from another origin readably: a page, or an ActionResult for enhance', async () => {

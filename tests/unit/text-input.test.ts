@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import { readJsonBody } from '../../src/lib/server/http/json.ts';
+import { paraglideMiddleware } from '../../src/lib/paraglide/server.js';
 import {
 	forbiddenQueryPart,
 	forbiddenQueryResponse
@@ -129,6 +130,19 @@ describe('readJsonBody', () => {
 			body: { body: 'a\tb 😀' }
 		});
 		expect(await readJsonBody(post('{'))).toMatchObject({ ok: false, reason: 'syntax' });
+	});
+
+	it('speaks the reader’s language, as handleLocale chose it', async () => {
+		const chosen = (locale: string) =>
+			new Request('http://relais.test/', { headers: { cookie: `PARAGLIDE_LOCALE=${locale}` } });
+		const french = await paraglideMiddleware(chosen('fr'), () => readJsonBody(post('{')));
+		expect(french).toEqual({
+			ok: false,
+			reason: 'syntax',
+			message: 'Le corps de la demande doit être du JSON.'
+		});
+		const english = await paraglideMiddleware(chosen('en'), () => readJsonBody(post('{')));
+		expect(english).toMatchObject({ message: 'The request body must be JSON.' });
 	});
 });
 

@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { tables } from '$lib/server/db';
 import { localeSchema } from '$lib/shared/schemas/auth';
 import { sameOriginPath } from '$lib/shared/redirects';
-import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
+import { cookieName } from '$lib/paraglide/runtime';
+import { localeCookieOptions } from '$lib/server/auth/cookies';
 import type { RequestHandler } from './$types';
 
 /** Language switch: a cookie for everyone, and the stored preference of a signed-in user. */
@@ -18,13 +19,7 @@ export const POST: RequestHandler = async ({ request, cookies, locals, url }) =>
 	// An unknown language is ignored: the page simply stays as it was.
 	if (!parsed.success) redirect(303, sameOriginPath(form.get('redirectTo'), url.origin));
 	const { locale, redirectTo } = parsed.data;
-	cookies.set(cookieName, locale, {
-		path: '/',
-		httpOnly: false,
-		sameSite: 'lax',
-		secure: url.protocol === 'https:',
-		maxAge: cookieMaxAge
-	});
+	cookies.set(cookieName, locale, localeCookieOptions({ url }));
 	if (locals.user) {
 		await locals.runtime.db
 			.update(tables.users)

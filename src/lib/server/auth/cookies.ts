@@ -1,8 +1,9 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { cookieMaxAge } from '../../paraglide/runtime.js';
 import { SESSION_COOKIE } from './sessions.ts';
 
 // HttpOnly, SameSite=Lax, and Secure whenever the site is served over HTTPS (production sets ORIGIN=https://…).
-function sessionCookieOptions(event: RequestEvent) {
+function sessionCookieOptions(event: Pick<RequestEvent, 'url'>) {
 	return {
 		path: '/',
 		httpOnly: true,
@@ -25,4 +26,13 @@ export function deleteSessionCookie(event: RequestEvent): void {
  */
 export function expiredSessionCookie(event: RequestEvent): string {
 	return event.cookies.serialize(SESSION_COOKIE, '', { ...sessionCookieOptions(event), maxAge: 0 });
+}
+
+/**
+ * The language cookie (Paraglide's): read by the browser's runtime, so not HttpOnly. Secure over
+ * HTTPS only, like the session's: SvelteKit's default is Secure except on http://localhost, and
+ * over plain http elsewhere the browser would refuse it and the language would not stick.
+ */
+export function localeCookieOptions(event: Pick<RequestEvent, 'url'>) {
+	return { ...sessionCookieOptions(event), httpOnly: false, maxAge: cookieMaxAge };
 }

@@ -1,8 +1,8 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { m } from '../../paraglide/messages.js';
-import { extractLocaleFromRequest } from '../../paraglide/runtime.js';
 import { expiredSessionCookie } from './cookies.ts';
 import { sameOriginPath } from '../../shared/redirects.ts';
+import { requestLocale } from '../http/locale.ts';
 
 /** The sign-in page's `reason` when the browser's session stopped working. */
 export const SESSION_ENDED = 'session-ended';
@@ -27,16 +27,16 @@ export function sessionEndedLogin(event: Pick<RequestEvent, 'url' | 'request'>):
 export function answerEndedSession(event: RequestEvent): Response | null {
 	const route = event.route.id;
 	if (route?.startsWith('/api/')) {
-		const locale = extractLocaleFromRequest(event.request);
+		const locale = requestLocale(event.request);
 		return Response.json(
 			{ message: m.auth_session_ended({}, { locale }), code: 'SESSION_ENDED' },
 			{
 				status: 401,
 				headers: {
-					// Built here, not by resolve: the cookie's removal and the usual headers go on by hand.
+					// Built here, not by resolve: the cookie's removal goes on by hand (the security
+					// headers handle, first of the sequence, adds the usual headers to this answer too).
 					'set-cookie': expiredSessionCookie(event),
-					'cache-control': 'no-store',
-					'x-content-type-options': 'nosniff'
+					'cache-control': 'no-store'
 				}
 			}
 		);

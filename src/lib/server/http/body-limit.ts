@@ -1,6 +1,6 @@
 // How a body beyond its limit is refused, shared by the SvelteKit hook (each route's limit) and
-// server/ (the largest limit, before the app): one readable 413, shaped for whoever asked — an
-// ActionResult for forms enhanced with JavaScript, a page for browsers, JSON for other clients.
+// server/ (the largest limit, before the app): one readable 413, shaped for whoever asked
+// (refusal.ts).
 import {
 	assertBodySize,
 	BODY_LIMITS,
@@ -8,9 +8,9 @@ import {
 	bodyTooLargeMessage,
 	LARGEST_BODY_LIMIT,
 	ROUTE_BODY_LIMITS,
-	tooLargePage,
 	type BodyLocale
 } from './limits.ts';
+import { refusalAnswer, refusalResponse, type Refusal } from './refusal.ts';
 import type { Logger } from '../log/index.ts';
 
 /** What a route accepts, by SvelteKit route id (1 MB unless it declares more). */
@@ -18,51 +18,25 @@ export function routeBodyLimit(routeId: string | null): number {
 	return (routeId && ROUTE_BODY_LIMITS[routeId]) || BODY_LIMITS.default;
 }
 
-/**
- * A failed form action as SvelteKit's `enhance` reads it (`deserialize`): `data` is encoded with
- * devalue. For `{ message }` devalue's encoding is this array (the object pointing at index 1,
- * then the string); written out here because devalue is only a dependency of SvelteKit.
- */
-export function actionFailure(status: number, message: string) {
-	return { type: 'failure' as const, status, data: JSON.stringify([{ message: 1 }, message]) };
+/** The 413 for a body over `limitBytes`; its page's link goes back to the form, which keeps what was typed. */
+function tooLarge(limitBytes: number, locale: BodyLocale): Refusal {
+	const fr = locale === 'fr';
+	return {
+		status: 413,
+		message: bodyTooLargeMessage(limitBytes, locale),
+		title: fr ? 'Envoi trop volumineux' : 'Request too large',
+		locale,
+		back: { href: 'javascript:history.back()', text: fr ? 'Revenir en arrière' : 'Go back' }
+	};
 }
 
-export type TooLargeAnswer = { contentType: string; body: string };
-
-/**
- * The 413's body: an ActionResult when SvelteKit's `enhance` posted the form (it sends
- * `x-sveltekit-action: true` and ignores anything else, so the person would see nothing), a
- * small page for browsers, `{ message }` for other clients.
- */
+/** The 413's body for server/, which answers before SvelteKit (refusal.ts). */
 export function tooLargeAnswer(
-	asker: { accept: string | null | undefined; action: boolean },
+	asker: { accept: string | null | undefined; action: boolean; api: boolean },
 	limitBytes: number,
 	locale: BodyLocale
-): TooLargeAnswer {
-	const message = bodyTooLargeMessage(limitBytes, locale);
-	if (asker.action) {
-		const body = JSON.stringify(actionFailure(413, message));
-		return { contentType: 'application/json; charset=utf-8', body };
-	}
-	if ((asker.accept ?? '').includes('text/html')) {
-		return { contentType: 'text/html; charset=utf-8', body: tooLargePage(message, locale) };
-	}
-	return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ message }) };
-}
-
-function tooLargeResponse(request: Request, limitBytes: number, locale: BodyLocale): Response {
-	const answer = tooLargeAnswer(
-		{
-			accept: request.headers.get('accept'),
-			action: request.headers.get('x-sveltekit-action') === 'true'
-		},
-		limitBytes,
-		locale
-	);
-	return new Response(answer.body, {
-		status: 413,
-		headers: { 'content-type': answer.contentType, 'content-language': locale }
-	});
+) {
+	return refusalAnswer(asker, tooLarge(limitBytes, locale));
 }
 
 /**
@@ -102,18 +76,6 @@ export async function readBodyWithin(
 		offset += chunk.byteLength;
 	}
 	return bytes;
-}
-
-/**
- * Reads a refused body to its end in the background, dropping it: left unread, the upload stalls
- * and the browser never shows the answer; cancelled, the socket is destroyed (a reset). Declared
- * lengths beyond LARGEST_BODY_LIMIT never get here (server/ refuses them first).
- */
-async function dropBody(body: ReadableStream<Uint8Array>): Promise<void> {
-	const reader = body.getReader();
-	while (!(await reader.read()).done) {
-		// dropped
-	}
 }
 
 /** Routes that read their body as a stream: a chunked body is counted as they read it. */
@@ -179,9 +141,7 @@ export async function limitBody(
 		assertBodySize(request, limitBytes);
 	} catch (error) {
 		if (!(error instanceof BodyTooLargeError)) throw error;
-		// The client went away: nothing left to drop.
-		if (request.body) dropBody(request.body).catch(() => {});
-		return { response: tooLargeResponse(request, limitBytes, locale) };
+		return { response: refusalResponse(request, tooLarge(limitBytes, locale)) };
 	}
 	if (!request.body || request.headers.has('content-length')) return { request };
 	if (streamed) {
@@ -197,7 +157,7 @@ export async function limitBody(
 		};
 	}
 	const bytes = await readBodyWithin(request.body, limitBytes);
-	if (!bytes) return { response: tooLargeResponse(request, limitBytes, locale) };
+	if (!bytes) return { response: refusalResponse(request, tooLarge(limitBytes, locale)) };
 	const headers = new Headers(request.headers);
 	headers.delete('transfer-encoding');
 	headers.set('content-length', String(bytes.byteLength));

@@ -1,9 +1,10 @@
 import { m } from '../../paraglide/messages.js';
-import { getLocale } from '../../paraglide/runtime.js';
 import { findForbiddenInJson } from '../../shared/text-input.ts';
 
 // The one reader of JSON request bodies: every endpoint that takes JSON reads it here, so the
 // edge check of text (shared/text-input.ts) applies to each of them, and to new ones for free.
+// Its messages are in getLocale()'s language: the asker's (http/locale.ts), as routes run inside
+// handleLocale.
 
 export type JsonBody =
 	| { ok: true; body: unknown }
@@ -15,11 +16,11 @@ export async function readJsonBody(request: Request): Promise<JsonBody> {
 	try {
 		body = await request.json();
 	} catch {
-		return { ok: false, reason: 'syntax', message: 'The request body must be JSON.' };
+		return { ok: false, reason: 'syntax', message: m.error_json_syntax() };
 	}
 	const at = findForbiddenInJson(body);
 	if (at !== null) {
-		const message = m.error_text_characters_request({}, { locale: getLocale() });
+		const message = m.error_text_characters_request();
 		return { ok: false, reason: 'characters', message, field: at.split('.')[0] || undefined };
 	}
 	return { ok: true, body };

@@ -88,19 +88,3 @@ export const ROUTE_BODY_LIMITS: Record<string, number> = {
 	// refusal (ATTACHMENT_TOO_LARGE) that its uploader shows; the hook stops only what no route takes.
 	'/api/feed/files': LARGEST_BODY_LIMIT
 };
-
-function escapeHtml(text: string): string {
-	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** A small standalone page for a refused body (used where SvelteKit cannot render one). */
-export function tooLargePage(message: string, locale: BodyLocale): string {
-	const title = locale === 'fr' ? 'Envoi trop volumineux' : 'Request too large';
-	const back = locale === 'fr' ? 'Revenir en arrière' : 'Go back';
-	return `<!doctype html>
-<html lang="${locale}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} — Relais</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:15vh auto;padding:0 1rem;line-height:1.5;color:#1f2933}a{color:#1d4ed8}</style></head>
-<body><main><h1>${title}</h1><p>${escapeHtml(message)}</p><p><a href="javascript:history.back()">${back}</a></p></main></body>
-</html>`;
-}

@@ -1,12 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { AuthError, login } from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { localeCookieOptions, setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
 import { loginSchema } from '$lib/shared/schemas/auth';
 import { sameOriginPath } from '$lib/shared/redirects';
-import { cookieMaxAge, cookieName } from '$lib/paraglide/runtime';
+import { cookieName } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -30,13 +30,7 @@ export const actions: Actions = {
 			});
 			setSessionCookie(event, token, session.expiresAt);
 			// The language stored for the account wins from now on, on this device too.
-			event.cookies.set(cookieName, locale, {
-				path: '/',
-				httpOnly: false,
-				sameSite: 'lax',
-				secure: event.url.protocol === 'https:',
-				maxAge: cookieMaxAge
-			});
+			event.cookies.set(cookieName, locale, localeCookieOptions(event));
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			return authFormFailure(event, formData, error);

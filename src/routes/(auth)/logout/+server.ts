@@ -4,7 +4,7 @@ import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import type { RequestHandler } from './$types';
 
 /**
- * Ends this session (a POST from the account menu; SvelteKit's CSRF check applies) and its live
+ * Ends this session (a POST from the account menu; handleOrigin refuses one from another site) and its live
  * connections: the collaboration sockets and event streams opened with it close at once.
  */
 export const POST: RequestHandler = async (event) => {
