@@ -60,7 +60,9 @@ export async function readStreamedForm<T>(
 	try {
 		parser = busboy({
 			headers: { 'content-type': request.headers.get('content-type') ?? '' },
-			limits: { fileSize: options.maxFileBytes, files: 1, fields: 20, fieldSize: 4096 }
+			// busboy marks a file truncated as soon as it reaches `fileSize`, so a file of exactly the
+			// limit would be refused: one byte more tells "at the limit" from "over it".
+			limits: { fileSize: options.maxFileBytes + 1, files: 1, fields: 20, fieldSize: 4096 }
 		});
 	} catch (error) {
 		throw new MalformedFormError(error);
