@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_LIMIT, IP_LIMIT } from '../../src/lib/server/auth/login.ts';
 import { passwordWork } from '../../src/lib/server/auth/passwords.ts';
 import { RESET_LIMIT } from '../../src/lib/server/auth/password-reset.ts';
+import { LINK_IP_LIMIT } from '../../src/lib/server/auth/link-limit.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { actions as loginActions } from '../../src/routes/(auth)/login/+page.server.ts';
 import { actions as forgotActions } from '../../src/routes/(auth)/forgot-password/+page.server.ts';
+import { actions as resetActions } from '../../src/routes/(auth)/reset-password/[token]/+page.server.ts';
+import { actions as invitationActions } from '../../src/routes/(auth)/invitation/[token]/+page.server.ts';
 import { drivers } from '../support/db.ts';
 import { createTestUser } from '../support/factories.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -37,9 +41,13 @@ describe.each(drivers())('sign-in and reset limits under a storm on %s', (driver
 		type Action = (event: unknown) => unknown;
 		const actions: Record<string, Action> = {
 			'/login': loginActions.default as Action,
-			'/forgot-password': forgotActions.default as Action
+			'/forgot-password': forgotActions.default as Action,
+			'/reset-password': resetActions.default as Action,
+			'/invitation': invitationActions.default as Action
 		};
-		const action = actions[url.pathname];
+		// /reset-password/<token> and /invitation/<token>: the token is the route's parameter.
+		const [, base, token] = /^(\/[^/]*)(?:\/([^/]+))?$/.exec(url.pathname) ?? [];
+		const action = actions[base ?? ''];
 		if (req.method !== 'POST' || !action) {
 			res.writeHead(404).end();
 			return;
@@ -55,6 +63,7 @@ describe.each(drivers())('sign-in and reset limits under a storm on %s', (driver
 		const event = {
 			request,
 			url,
+			params: { token },
 			locals: { user: null, session: null, runtime: server.runtime },
 			cookies: { set: () => {}, get: () => undefined, delete: () => {} },
 			setHeaders: (more: Record<string, string>) => Object.assign(headers, more),
@@ -93,6 +102,24 @@ describe.each(drivers())('sign-in and reset limits under a storm on %s', (driver
 
 	const signIn = (email: string, password: string, address: string) =>
 		post('/login', { email, password, next: '' }, address);
+
+	/** A link that never existed (well-formed, so it is looked up), submitted with a password. */
+	const submitForgedLink = (kind: 'reset-password' | 'invitation', address: string) =>
+		post(
+			`/${kind}/${'forged'.padEnd(32, 'x')}`,
+			{ name: 'Mallory', password: 'a long enough secret', confirm: 'a long enough secret' },
+			address
+		);
+
+	/** Waits until the argon2 gate is in the given state (the test fills it on purpose). */
+	async function gateReaches(state: { running: number; queued: number }) {
+		for (let i = 0; i < 3000; i += 1) {
+			const work = passwordWork();
+			if (work.running === state.running && work.queued === state.queued) return;
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+		throw new Error(`the password gate never reached ${JSON.stringify(state)}`);
+	}
 
 	/** Every answer is "do not match" (verified) or a 429 saying when to retry; none is a 5xx. */
 	function expectVerifiedOrRefused(answers: Answer[]) {
@@ -216,5 +243,90 @@ describe.each(drivers())('sign-in and reset limits under a storm on %s', (driver
 			});
 			expect(Number(answer.retryAfter)).toBeGreaterThan(60);
 		}
+	});
+
+	it('hashes no password for 30 parallel submissions of forged reset and invitation links; a sign-in right after works', async () => {
+		const person = await createTestUser(server.runtime.db, { role: 'rep', password: PASSWORD });
+		const before = passwordWork();
+		const answers = await Promise.all(
+			Array.from({ length: 30 }, (_, i) => [
+				submitForgedLink('reset-password', `10.60.0.${i}`),
+				submitForgedLink('invitation', `10.61.0.${i}`)
+			]).flat()
+		);
+		// Each is the "this link does not exist" page, none a 429 for want of argon2 slots.
+		expect(answers.map((a) => a.status)).toEqual(Array(60).fill(404));
+		expect(passwordWork().hashes - before.hashes).toBe(0);
+		expect(passwordWork().refused - before.refused).toBe(0);
+		expect((await signIn(person.user.email, PASSWORD, '10.62.0.1')).status).toBe(303);
+	});
+
+	it('limits link submissions per address: past the limit, 429 with Retry-After and the fields kept', async () => {
+		const address = '10.63.0.1';
+		const answers = await Promise.all(
+			Array.from({ length: LINK_IP_LIMIT.limit + 6 }, (_, i) =>
+				submitForgedLink(i % 2 ? 'invitation' : 'reset-password', address)
+			)
+		);
+		expect(answers.filter((a) => a.status === 404)).toHaveLength(LINK_IP_LIMIT.limit);
+		const refused = answers.filter((a) => a.status !== 404);
+		expect(refused).toHaveLength(6);
+		for (const answer of refused) {
+			expect(answer.status).toBe(429);
+			expect(answer.key).toBe('auth_rate_limited');
+			expect(Number(answer.retryAfter)).toBeGreaterThan(60);
+			// The name typed is kept, never the password.
+			expect(Object.keys(answer.values ?? {})).not.toContain('password');
+		}
+		// Another address is not concerned.
+		expect((await submitForgedLink('invitation', '10.63.0.2')).status).toBe(404);
+	});
+
+	it('does not use up an account’s attempts when every argon2 slot is taken: the right password works after the storm', async () => {
+		const victim = await createTestUser(server.runtime.db, { role: 'rep', password: PASSWORD });
+		// Two accounts whose stored hash takes ~30 times longer to verify than ours hold both
+		// slots while the queue fills and the victim's attempts come in.
+		const slow = await hash('slow secret', {
+			algorithm: 2,
+			memoryCost: 19456,
+			timeCost: 60,
+			parallelism: 1
+		});
+		const holders = await Promise.all(
+			[0, 1].map(() => createTestUser(server.runtime.db, { role: 'rep' }))
+		);
+		for (const holder of holders) {
+			await server.runtime.db
+				.update(tables.users)
+				.set({ passwordHash: slow })
+				.where(eq(tables.users.id, holder.user.id));
+		}
+		const storm = holders.map((holder, i) => signIn(holder.user.email, 'guess', `10.70.0.${i}`));
+		await gateReaches({ running: 2, queued: 0 });
+		storm.push(
+			...Array.from({ length: 8 }, (_, i) =>
+				signIn(`queued-${i}@relais.test`, 'guess', `10.70.1.${i}`)
+			)
+		);
+		await gateReaches({ running: 2, queued: 8 });
+
+		// One after the other, as a person retries (in parallel, the sixth would be counted before
+		// the first had been given back, and rightly refused).
+		const refused: Answer[] = [];
+		for (let i = 0; i < ACCOUNT_LIMIT.limit + 2; i += 1) {
+			refused.push(await signIn(victim.user.email, 'a typo', `10.71.0.${i}`));
+		}
+		for (const answer of refused) {
+			expect(answer).toMatchObject({ status: 429, key: 'auth_busy' });
+			expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+		}
+		const [account] = await server.runtime.db
+			.select({ count: tables.rateLimits.count })
+			.from(tables.rateLimits)
+			.where(eq(tables.rateLimits.key, `login:account:${victim.user.email.toLowerCase()}`));
+		expect(account?.count ?? 0).toBe(0);
+
+		expectVerifiedOrRefused(await Promise.all(storm));
+		expect((await signIn(victim.user.email, PASSWORD, '10.71.0.1')).status).toBe(303);
 	});
 });

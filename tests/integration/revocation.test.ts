@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { requestPasswordReset } from '../../src/lib/server/auth/password-reset.ts';
 import {
+	endSessions,
+	revocationDelivered,
+	SESSION_REVOKED
+} from '../../src/lib/server/auth/revoke.ts';
+import {
 	createSession,
 	generateToken,
 	SESSION_COOKIE,
@@ -419,5 +424,40 @@ describe.each(drivers())('revoking access ends live connections on %s', (driver)
 			.from(tables.sessions)
 			.where(eq(tables.sessions.userId, person.user.id));
 		expect(left).toEqual([]);
+	});
+
+	it('answers only once its own session.revoked has arrived, not on another revocation of the same person', async () => {
+		const person = await createTestUser(server.runtime.db, { role: 'rep' });
+		const phone = await anotherSession(person);
+		const { bus, db } = server.runtime;
+		const order: string[] = [];
+		const unsubscribe = bus.subscribe((event) => {
+			const ids = event.data.sessionIds as string[] | undefined;
+			if (event.type === SESSION_REVOKED && ids?.includes(phone.session.id))
+				order.push('own event');
+		});
+		try {
+			await revocationDelivered(bus, async (mark) => {
+				// Another device of the same person signs out meanwhile; its event arrives now.
+				await revocationDelivered(bus, async (other) => {
+					await endSessions(db, {
+						userId: person.user.id,
+						sessionId: person.session.id,
+						mark: other
+					});
+					return person.user.id;
+				});
+				// This work's own event reaches the process after the work is over, as a NOTIFY
+				// may arrive after the answer to its COMMIT.
+				void new Promise((resolve) => setImmediate(resolve)).then(() =>
+					endSessions(db, { userId: person.user.id, sessionId: phone.session.id, mark })
+				);
+				return person.user.id;
+			});
+			order.push('answered');
+		} finally {
+			unsubscribe();
+		}
+		expect(order).toEqual(['own event', 'answered']);
 	});
 });

@@ -8,8 +8,8 @@ import { invitations, organisations, users } from '../db/schema.ts';
 import { invitationEmail, queueEmail, type MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
 import { AuthError } from './errors.ts';
-import { withPasswordSlot } from './login.ts';
-import { hashNewPassword } from './passwords.ts';
+import { countLinkAttempt } from './link-limit.ts';
+import { hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { createSession, generateToken, type Session } from './sessions.ts';
 import { generateLinkToken, hashLinkToken, isWellFormedToken, type TokenStatus } from './tokens.ts';
 import { WorkspaceError } from '../workspace/errors.ts';
@@ -167,15 +167,25 @@ const STATUS_ERRORS = {
 	revoked: 'INVITATION_REVOKED'
 } as const;
 
-/** Creates the account, signs it in, tells the inviter. One transaction: all or nothing. */
+/**
+ * Creates the account, signs it in, tells the inviter. One transaction: all or nothing. The
+ * submission is counted against its address and the invitation checked before the password is
+ * hashed: a forged, spent or withdrawn link never costs an argon2 slot.
+ */
 export async function acceptInvitation(
 	db: Db,
 	token: string,
 	input: { name: string; password: string; locale: Locale },
 	meta: { ip?: string | null; userAgent?: string | null } = {}
 ): Promise<{ token: string; session: Session; userId: string }> {
-	const passwordHash = await withPasswordSlot(() => hashNewPassword(input.password));
-	return db.transaction(async (tx) => {
+	const giveBack = await countLinkAttempt(db, meta.ip);
+	const found = await findInvitation(db, token);
+	if (!found) throw new AuthError('TOKEN_INVALID');
+	const status = statusOf(found.invitation, found.organisationStatus === 'active');
+	if (status !== 'valid') throw new AuthError(STATUS_ERRORS[status]);
+	const passwordHash = await withPasswordSlot(() => hashNewPassword(input.password), giveBack);
+	const joined = await db.transaction(async (tx) => {
+		// Checked again under a lock: the link may have been used while the password was hashed.
 		const row = await findInvitation(tx, token);
 		if (!row) throw new AuthError('TOKEN_INVALID');
 		// Lock the invitation so a double submit cannot create two accounts.
@@ -184,8 +194,8 @@ export async function acceptInvitation(
 			.select()
 			.from(invitations)
 			.where(eq(invitations.id, row.invitation.id));
-		const status = statusOf(fresh, row.organisationStatus === 'active');
-		if (status !== 'valid') throw new AuthError(STATUS_ERRORS[status]);
+		const current = statusOf(fresh, row.organisationStatus === 'active');
+		if (current !== 'valid') throw new AuthError(STATUS_ERRORS[current]);
 		const [taken] = await tx
 			.select({ id: users.id })
 			.from(users)
@@ -245,4 +255,6 @@ export async function acceptInvitation(
 		const session = await createSession(tx, sessionToken, user.id, meta);
 		return { token: sessionToken, session, userId: user.id };
 	});
+	await giveBack();
+	return joined;
 }

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import { AuthError } from './errors.ts';
-import { checkPassword, hashNewPassword, PasswordsBusy } from './passwords.ts';
+import { checkPassword, hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { spendResetLinks } from './reset-links.ts';
 import {
 	clearRateLimit,
@@ -42,23 +42,13 @@ export const loginKeys = (email: string, ip: string) => ({
 	address: `login:ip:${ip}`
 });
 
-/** Turns "too many password checks at once" into the domain's 429. */
-export async function withPasswordSlot<T>(work: () => Promise<T>): Promise<T> {
-	try {
-		return await work();
-	} catch (error) {
-		if (error instanceof PasswordsBusy) {
-			throw new AuthError('BUSY', { retryAfterSeconds: error.retryAfterSeconds });
-		}
-		throw error;
-	}
-}
-
 /**
  * Checks the password and opens a session. Never tells whether the e-mail exists: an unknown
  * e-mail, a wrong password, a deactivated user or a suspended partner get the same answer.
  * The attempt is counted first (per account and per address, atomically), then the password is
- * checked in one of the few argon2 slots; a success gives its address count back.
+ * checked in one of the few argon2 slots. A success gives back its own address count (and clears
+ * the account's); a refusal because every slot is taken gives back both counts, since the password
+ * was never checked.
  */
 export async function login(
 	db: Db,
@@ -76,8 +66,12 @@ export async function login(
 	const user = await findUserByEmail(db, input.email);
 	const usable = user?.passwordHash && user.active && user.organisationStatus === 'active';
 	// Verify against a dummy hash when there is no usable account, so timing tells nothing.
-	const valid = await withPasswordSlot(() =>
-		checkPassword(usable ? user.passwordHash : null, input.password)
+	const valid = await withPasswordSlot(
+		() => checkPassword(usable ? user.passwordHash : null, input.password),
+		async () => {
+			await refundAttempt(db, keys.account);
+			await refundAttempt(db, keys.address);
+		}
 	);
 	if (!usable || !valid) throw new AuthError('INVALID_CREDENTIALS');
 	await clearRateLimit(db, keys.account);
@@ -94,13 +88,15 @@ export async function login(
 /**
  * Changes one's own password after checking the current one. Every other session of the person
  * ends (their sockets and streams close at once) and every reset link still out is spent; the
- * session the change was made from stays, so this page and its live connections carry on.
+ * session the change was made from stays, so this page and its live connections carry on. `mark`
+ * tags the revocation for revocationDelivered.
  */
 export async function changePassword(
 	db: Db,
 	userId: string,
 	currentSessionId: string,
-	input: { current: string; next: string }
+	input: { current: string; next: string },
+	mark?: string
 ): Promise<void> {
 	const [user] = await db
 		.select({ hash: users.passwordHash })
@@ -112,6 +108,6 @@ export async function changePassword(
 	await db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, userId));
 		await spendResetLinks(tx, userId);
-		await endSessions(tx, { userId, except: currentSessionId });
+		await endSessions(tx, { userId, except: currentSessionId, mark });
 	});
 }

@@ -5,9 +5,9 @@ import type { Db } from '../db/client.ts';
 import { passwordResets, users } from '../db/schema.ts';
 import { passwordResetEmail, queueEmail, type MailSettings } from '../mail/index.ts';
 import { AuthError } from './errors.ts';
+import { countLinkAttempt } from './link-limit.ts';
 import { findUserByEmail } from './login.ts';
-import { withPasswordSlot } from './login.ts';
-import { hashNewPassword } from './passwords.ts';
+import { hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { consumeAttempts, type RateLimitRule } from './rate-limit.ts';
 import { spendResetLinks } from './reset-links.ts';
 import { endSessions } from './revoke.ts';
@@ -87,20 +87,27 @@ const STATUS_ERRORS = {
 
 /**
  * Sets the new password, spends the link and every other link of the person, and ends every
- * session of the account (their live connections close at once). Returns whose password it was.
+ * session of the account (their live connections close at once; `mark` tags the revocation for
+ * revocationDelivered). Returns whose password it was. The submission is counted against its
+ * address and the link checked before the new password is hashed: a forged or spent link never
+ * costs an argon2 slot.
  */
 export async function resetPassword(
 	db: Db,
 	token: string,
 	password: string,
-	ip?: string | null
+	context: { ip?: string | null; mark?: string } = {}
 ): Promise<string> {
-	const passwordHash = await withPasswordSlot(() => hashNewPassword(password));
-	return db.transaction(async (tx) => {
+	const giveBack = await countLinkAttempt(db, context.ip);
+	const status = statusOf(await findReset(db, token));
+	if (status !== 'valid') throw new AuthError(STATUS_ERRORS[status]);
+	const passwordHash = await withPasswordSlot(() => hashNewPassword(password), giveBack);
+	const userId = await db.transaction(async (tx) => {
+		// Checked again: the link may have been used while the password was being hashed.
 		const row = await findReset(tx, token);
-		const status = statusOf(row);
-		if (!row || status !== 'valid')
-			throw new AuthError(STATUS_ERRORS[status === 'valid' ? 'invalid' : status]);
+		const current = statusOf(row);
+		if (!row || current !== 'valid')
+			throw new AuthError(STATUS_ERRORS[current === 'valid' ? 'invalid' : current]);
 		const spent = await tx
 			.update(passwordResets)
 			.set({ usedAt: new Date() })
@@ -109,7 +116,7 @@ export async function resetPassword(
 		if (spent.length === 0) throw new AuthError('TOKEN_USED');
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
 		await spendResetLinks(tx, row.userId);
-		await endSessions(tx, { userId: row.userId });
+		await endSessions(tx, { userId: row.userId, mark: context.mark });
 		await recordAudit(tx, {
 			actorId: row.userId,
 			organisationId: null,
@@ -117,8 +124,10 @@ export async function resetPassword(
 			objectType: 'user',
 			objectId: row.userId,
 			data: {},
-			ip: ip ?? null
+			ip: context.ip ?? null
 		});
 		return row.userId;
 	});
+	await giveBack();
+	return userId;
 }

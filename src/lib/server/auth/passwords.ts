@@ -1,4 +1,5 @@
 import { hash, verify, type Options } from '@node-rs/argon2';
+import { AuthError } from './errors.ts';
 
 // argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~20 ms a hash here.
 // `algorithm` is a const enum in the typings, which type stripping cannot read: 2 is Argon2id.
@@ -110,4 +111,24 @@ export function hashNewPassword(password: string): Promise<string> {
 		gate.hashes += 1;
 		return hashPassword(password);
 	});
+}
+
+/**
+ * Turns "too many password checks at once" into the domain's 429 BUSY. `giveBack` returns what
+ * the request already counted against its rate limits: a refusal that is nobody's fault (the
+ * server is busy) must not use up an account's or an address's attempts.
+ */
+export async function withPasswordSlot<T>(
+	work: () => Promise<T>,
+	giveBack?: () => Promise<unknown>
+): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof PasswordsBusy) {
+			await giveBack?.();
+			throw new AuthError('BUSY', { retryAfterSeconds: error.retryAfterSeconds });
+		}
+		throw error;
+	}
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
@@ -9,10 +10,14 @@ export const SESSION_REVOKED = 'session.revoked';
 // A session id is 64 hex characters: this many fit well inside one NOTIFY payload.
 const IDS_PER_EVENT = 80;
 
-/** Which sessions end: one, every one of a person (but perhaps the current one), or the expired. */
+/**
+ * Which sessions end: one, every one of a person (but perhaps the current one), or the expired.
+ * `mark` (from revocationDelivered) goes with the person's event, so whoever waits for it knows
+ * it from another revocation of the same person.
+ */
 export type EndedSessions =
-	| { userId: string; sessionId: string }
-	| { userId: string; except?: string }
+	| { userId: string; sessionId: string; mark?: string }
+	| { userId: string; except?: string; mark?: string }
 	| { expiredBefore: Date; limit?: number };
 
 function whereOf(which: EndedSessions): SQL | undefined {
@@ -55,12 +60,21 @@ export async function endSessions(db: Db, which: EndedSessions): Promise<number>
 		// when no row was left, so whoever waits for it (revocationDelivered) is not kept waiting.
 		const everySession = 'userId' in which && !('sessionId' in which) && which.except === undefined;
 		if ('userId' in which && !byUser.has(which.userId)) byUser.set(which.userId, []);
+		const [named, mark] = 'userId' in which ? [which.userId, which.mark] : [];
 		for (const [userId, ids] of byUser) {
 			for (let i = 0; i === 0 || i < ids.length; i += IDS_PER_EVENT) {
+				// Only the last event carries the mark: events arrive in order, so when it is
+				// delivered the ones before it have been too.
+				const last = i + IDS_PER_EVENT >= ids.length;
 				await publishLiveEvent(tx, {
 					type: SESSION_REVOKED,
 					audience: { users: [userId] },
-					data: { userId, sessionIds: ids.slice(i, i + IDS_PER_EVENT), everySession }
+					data: {
+						userId,
+						sessionIds: ids.slice(i, i + IDS_PER_EVENT),
+						everySession,
+						...(mark !== undefined && last && userId === named ? { mark } : {})
+					}
 				});
 			}
 		}
@@ -71,34 +85,38 @@ export async function endSessions(db: Db, which: EndedSessions): Promise<number>
 const DELIVERY_TIMEOUT_MS = 2000;
 
 /**
- * Runs `work`, which ends sessions of the person whose id it returns, and returns once this
- * process has received the `session.revoked` published for them: the collaboration sockets and
- * event streams of this process are closed before the answer leaves, so an edit sent after a
- * sign-out's answer is never applied (NOTIFY reaches the other processes at the same moment).
+ * Runs `work`, which ends sessions of one person passing `mark` to endSessions, and returns once
+ * this process has received the `session.revoked` carrying that mark: the collaboration sockets
+ * and event streams of this process are closed before the answer leaves, so an edit sent after a
+ * sign-out's answer is never applied (NOTIFY reaches the other processes at the same moment). The
+ * mark, not the person, is awaited: another revocation of the same person (another device signing
+ * out meanwhile) must not let the answer leave before this one's own event.
  * Gives up waiting after 2 s; a `work` that throws ended nothing and is not waited for.
  */
-export async function revocationDelivered(
+export async function revocationDelivered<T>(
 	bus: Pick<LiveBus, 'subscribe'>,
-	work: () => Promise<string>
-): Promise<void> {
-	const seen = new Set<unknown>();
-	let wanted: string | null = null;
+	work: (mark: string) => Promise<T>
+): Promise<T> {
+	const mark = randomUUID();
+	let seen = false;
 	let delivered = () => {};
 	const arrived = new Promise<void>((resolve) => (delivered = resolve));
 	// Subscribed before the work: on PGlite the event is delivered during the commit itself.
 	const unsubscribe = bus.subscribe((event) => {
-		if (event.type !== SESSION_REVOKED) return;
-		seen.add(event.data.userId);
-		if (wanted !== null && event.data.userId === wanted) delivered();
+		if (event.type !== SESSION_REVOKED || event.data.mark !== mark) return;
+		seen = true;
+		delivered();
 	});
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	try {
-		wanted = await work();
-		if (seen.has(wanted)) return;
-		await Promise.race([
-			arrived,
-			new Promise<void>((resolve) => (timer = setTimeout(resolve, DELIVERY_TIMEOUT_MS)))
-		]);
+		const result = await work(mark);
+		if (!seen) {
+			await Promise.race([
+				arrived,
+				new Promise<void>((resolve) => (timer = setTimeout(resolve, DELIVERY_TIMEOUT_MS)))
+			]);
+		}
+		return result;
 	} finally {
 		clearTimeout(timer);
 		unsubscribe();
@@ -106,8 +124,8 @@ export async function revocationDelivered(
 }
 
 /** Ends every session of a person (deactivation, suspension, "sign out everywhere"). */
-export function revokeUserAccess(db: Db, userId: string): Promise<number> {
-	return endSessions(db, { userId });
+export function revokeUserAccess(db: Db, userId: string, mark?: string): Promise<number> {
+	return endSessions(db, { userId, mark });
 }
 
 export const ACCESS_CHANGED = 'access.changed';

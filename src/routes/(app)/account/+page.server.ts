@@ -41,13 +41,15 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
 			// This session stays (this page and its live connections carry on); the others end.
-			await revocationDelivered(event.locals.runtime.bus, async () => {
-				await changePassword(event.locals.runtime.db, user.id, sessionId, {
-					current: parsed.data.current,
-					next: parsed.data.password
-				});
-				return user.id;
-			});
+			await revocationDelivered(event.locals.runtime.bus, (mark) =>
+				changePassword(
+					event.locals.runtime.db,
+					user.id,
+					sessionId,
+					{ current: parsed.data.current, next: parsed.data.password },
+					mark
+				)
+			);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
 			return authFormFailure(event, formData, error, {

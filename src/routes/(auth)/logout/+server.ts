@@ -11,10 +11,9 @@ export const POST: RequestHandler = async (event) => {
 	const { locals } = event;
 	const { session } = locals;
 	if (session) {
-		await revocationDelivered(locals.runtime.bus, async () => {
-			await endSessions(locals.runtime.db, { userId: session.userId, sessionId: session.id });
-			return session.userId;
-		});
+		await revocationDelivered(locals.runtime.bus, (mark) =>
+			endSessions(locals.runtime.db, { userId: session.userId, sessionId: session.id, mark })
+		);
 	}
 	deleteSessionCookie(event);
 	redirect(303, '/login?reason=signed-out');

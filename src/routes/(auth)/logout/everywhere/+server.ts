@@ -8,10 +8,9 @@ export const POST: RequestHandler = async (event) => {
 	const { locals } = event;
 	const { user } = locals;
 	if (user) {
-		await revocationDelivered(locals.runtime.bus, async () => {
-			await revokeUserAccess(locals.runtime.db, user.id);
-			return user.id;
-		});
+		await revocationDelivered(locals.runtime.bus, (mark) =>
+			revokeUserAccess(locals.runtime.db, user.id, mark)
+		);
 	}
 	deleteSessionCookie(event);
 	redirect(303, '/login?reason=signed-out');

@@ -24,13 +24,11 @@ export const actions: Actions = {
 		const parsed = parseForm(resetPasswordSchema, formData);
 		if (!parsed.ok) return fail(400, parsed.failure);
 		try {
-			await revocationDelivered(event.locals.runtime.bus, () =>
-				resetPassword(
-					event.locals.runtime.db,
-					event.params.token,
-					parsed.data.password,
-					clientAddress(event)
-				)
+			await revocationDelivered(event.locals.runtime.bus, (mark) =>
+				resetPassword(event.locals.runtime.db, event.params.token, parsed.data.password, {
+					ip: clientAddress(event),
+					mark
+				})
 			);
 		} catch (error) {
 			if (!(error instanceof AuthError)) throw error;
