@@ -965,6 +965,57 @@ describe.runIf(built)(title, { timeout: 300_000 }, () => {
 		expect(result.data).toContain('Acme\uFFFD SA');
 	});
 
+	it('answers the import form with a NUL in a field or in the file name 400, in the person’s language, and keeps no import', async () => {
+		const boundary = 'RelaisHostileImport';
+		const part = (name: string, value: string) =>
+			`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+		// A NUL cannot be written in a quoted file name (busboy refuses the header): RFC 5987's
+		// encoded form carries it, as any client may send.
+		const file = (name: string) =>
+			`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename*=utf-8''${name}\r\ncontent-type: text/csv\r\n\r\nname,domain\r\nHostile Import Co,hostile.example\r\n`;
+		const end = `--${boundary}--\r\n`;
+		const post = (body: string, language: 'en' | 'fr', accept = 'text/html') =>
+			fetch(
+				`${url}/imports/new`,
+				as('admin', language, {
+					method: 'POST',
+					body,
+					headers: {
+						'content-type': `multipart/form-data; boundary=${boundary}`,
+						accept,
+						...(accept === 'text/html' ? {} : { 'x-sveltekit-action': 'true' })
+					}
+				})
+			);
+		const forms = {
+			'file name': part('kind', 'accounts') + file('nul%00name.csv') + '\r\n' + end,
+			kind: part('kind', 'accounts\u0000') + file('nul-kind.csv') + '\r\n' + end,
+			'field after the file':
+				part('kind', 'accounts') + file('nul-after.csv') + '\r\n' + part('note', 'x\u0000') + end
+		};
+		for (const [what, body] of Object.entries(forms)) {
+			for (const language of ['fr', 'en'] as const) {
+				const page = await post(body, language);
+				expect(page.status, `${what} (${language})`).toBe(400);
+				expect(await page.text()).toContain(refusal[language]);
+			}
+			const enhanced = await post(body, 'en', 'application/json');
+			const result = (await enhanced.json()) as { type: string; status: number; data: string };
+			expect(result, what).toMatchObject({ type: 'failure', status: 400 });
+			expect(result.data).toContain('error_text_characters');
+		}
+		// The same form without the NUL is stored; none of the refused ones is.
+		const clean = await post(
+			part('kind', 'accounts') + file('clean-import.csv') + '\r\n' + end,
+			'en'
+		);
+		expect(clean.status).toBe(303);
+		const list = await (await fetch(`${url}/imports`, as('admin', 'en'))).text();
+		expect(list).toContain('clean-import.csv');
+		for (const name of ['nulname.csv', 'nul-kind.csv', 'nul-after.csv'])
+			expect(list).not.toContain(name);
+	});
+
 	it('answers a JSON body or a query string with a NUL 400 in the person’s language', async () => {
 		const post = await fetch(
 			`${url}/api/feed/posts`,

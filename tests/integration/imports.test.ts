@@ -9,9 +9,12 @@ import {
 	getImport,
 	ImportError,
 	importJobHandlers,
+	IMPORTS_PURGE_JOB,
 	MAX_STORED_ERRORS,
 	previewImport,
 	runImport,
+	scheduleImportJobs,
+	STALE_UPLOAD_MS,
 	startImport,
 	updateImportMapping
 } from '../../src/lib/server/imports/index.ts';
@@ -375,9 +378,13 @@ describe.each(drivers())('CSV imports on %s', (driver) => {
 		expect(named.map((r) => r.name)).toEqual(['Société Générale', 'Zoë Crème']);
 
 		// UTF-8 whose "é" is cut by the end of the first megabyte: still UTF-8, not Windows-1252.
+		// Blank lines (skipped) fill the megabyte: one line that long is refused (MAX_RECORD_CHARS).
 		const head = Buffer.from('Nom;Identifiant externe;Notes\r\n');
 		const before = ENCODING_SAMPLE_BYTES - 1 - head.length - Buffer.byteLength('U-1;;');
-		const straddling = Buffer.from(`U-1;;${'y'.repeat(before)}é\r\nRené;U-2;\r\n`);
+		const blanks = Math.floor((before - 1_000) / 2);
+		const straddling = Buffer.from(
+			`${'\r\n'.repeat(blanks)}U-1;;${'y'.repeat(before - 2 * blanks)}é\r\nRené;U-2;\r\n`
+		);
 		const utf8 = Buffer.concat([head, straddling]);
 		expect(utf8[ENCODING_SAMPLE_BYTES - 1]).toBe(0xc3);
 		const second = await createImport(database.db, actor, {
@@ -392,6 +399,107 @@ describe.each(drivers())('CSV imports on %s', (driver) => {
 			.from(tables.accounts)
 			.where(eq(tables.accounts.externalId, 'U-2'));
 		expect(rene.name).toBe('René');
+	});
+
+	it('refuses a file with a 2 MB line or a quote never closed, naming the line, and keeps nothing of it', async () => {
+		const actor = actorOf(admin);
+		const head = 'name,domain\r\nAcme,acme.example\r\n';
+		for (const [filename, content, line] of [
+			['long-line.csv', `${head}Big,${'y'.repeat(2_000_000)}\r\nAfter,after.example\r\n`, 3],
+			['open-quote.csv', `${head}Next,next.example\r\n"Open,${'z,\r\n'.repeat(700_000)}`, 4],
+			['one-line.csv', 'name,'.repeat(400_000), 1]
+		] as const) {
+			await expect(
+				createImport(database.db, actor, { kind: 'accounts', filename, content })
+			).rejects.toMatchObject({ name: 'ImportError', code: 'LINE_TOO_LONG', line });
+			const kept = await database.db
+				.select({ id: tables.importJobs.id })
+				.from(tables.importJobs)
+				.where(eq(tables.importJobs.filename, filename));
+			expect(kept, filename).toEqual([]);
+		}
+		const [{ orphans }] = await database.db
+			.select({ orphans: sql<number>`count(*)::int` })
+			.from(tables.importChunks)
+			.where(
+				sql`not exists (select 1 from import_jobs j where j.id = ${tables.importChunks.importId})`
+			);
+		expect(orphans).toBe(0);
+	});
+
+	it('purges uploads abandoned for more than a day through the job runner, chunks included, and keeps the rest', async () => {
+		const actor = actorOf(admin);
+		// About 600 KB: three stored chunks each.
+		const content = `name,domain,notes\n${'Purge Co,purge.example,'.padEnd(600, 'p')}\n`.repeat(
+			1_000
+		);
+		const make = async (status: 'uploading' | 'draft', ageMs: number) => {
+			const { id } = await createImport(database.db, actor, {
+				kind: 'accounts',
+				filename: 'purge.csv',
+				content
+			});
+			await database.db
+				.update(tables.importJobs)
+				.set({ status, createdAt: new Date(Date.now() - ageMs) })
+				.where(eq(tables.importJobs.id, id));
+			return id;
+		};
+		const hour = 3_600_000;
+		const abandoned = [
+			await make('uploading', STALE_UPLOAD_MS + hour),
+			await make('uploading', 30 * 24 * hour)
+		];
+		const recent = await make('uploading', hour);
+		const oldDraft = await make('draft', STALE_UPLOAD_MS + hour);
+		const chunksOf = async (id: string) => {
+			const [{ n }] = await database.db
+				.select({ n: sql<number>`count(*)::int` })
+				.from(tables.importChunks)
+				.where(eq(tables.importChunks.importId, id));
+			return n;
+		};
+		for (const id of [...abandoned, recent, oldDraft]) expect(await chunksOf(id)).toBe(3);
+
+		await scheduleImportJobs(database.db);
+		const runner = startJobRunner({
+			db: database.db,
+			log,
+			handlers: importJobHandlers(),
+			pollMs: 50
+		});
+		try {
+			await expect
+				.poll(async () => {
+					const runs = await database.db
+						.select({ doneAt: tables.jobs.doneAt })
+						.from(tables.jobs)
+						.where(eq(tables.jobs.kind, IMPORTS_PURGE_JOB));
+					return runs.filter((run) => run.doneAt !== null).length;
+				})
+				.toBe(1);
+		} finally {
+			await runner.stop();
+		}
+
+		const left = (
+			await database.db
+				.select({ id: tables.importJobs.id })
+				.from(tables.importJobs)
+				.where(eq(tables.importJobs.filename, 'purge.csv'))
+		).map((row) => row.id);
+		expect(left.sort()).toEqual([recent, oldDraft].sort());
+		for (const id of abandoned) expect(await chunksOf(id)).toBe(0);
+		expect(await chunksOf(recent)).toBe(3);
+		expect(await chunksOf(oldDraft)).toBe(3);
+
+		// The next run waits an hour from now, and only one does.
+		const waiting = await database.db
+			.select({ runAt: tables.jobs.runAt })
+			.from(tables.jobs)
+			.where(and(eq(tables.jobs.kind, IMPORTS_PURGE_JOB), sql`${tables.jobs.doneAt} is null`));
+		expect(waiting).toHaveLength(1);
+		expect(waiting[0].runAt.getTime()).toBeGreaterThan(Date.now() + hour - 60_000);
 	});
 
 	it('imports 50,000 accounts through the job runner while the database keeps answering', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
 	CsvReader,
+	CsvRecordTooLongError,
 	csvLine,
+	MAX_RECORD_CHARS,
 	detectSeparator,
 	neutraliseCell,
 	parseCsv,
@@ -79,6 +81,60 @@ describe('the CSV reader fed in pieces', () => {
 				expect(records, `cut at ${cut}, then pieces of ${size}`).toEqual(whole);
 			}
 		}
+	});
+});
+
+describe('the CSV reader on a record that never ends', () => {
+	const PIECE = 65_536;
+
+	/** Pushes `text` in pieces as an import does; the line of the refusal, checking what is held. */
+	function refusedAt(text: string): { line: number; pushes: number; records: number } {
+		const reader = new CsvReader();
+		let records = 0;
+		let pushes = 0;
+		for (let at = 0; at < text.length; at += PIECE) {
+			try {
+				records += reader.push(text.slice(at, at + PIECE)).length;
+			} catch (error) {
+				expect(error).toBeInstanceOf(CsvRecordTooLongError);
+				return { line: (error as CsvRecordTooLongError).line, pushes, records };
+			}
+			pushes++;
+			expect(reader.heldChars).toBeLessThanOrEqual(MAX_RECORD_CHARS);
+		}
+		throw new Error('the reader took the whole text');
+	}
+	const twoMillion = 2_000_000;
+
+	it('refuses a 2 MB line, in the header or further down, before holding more than the bound', () => {
+		expect(refusedAt('x'.repeat(twoMillion))).toEqual({
+			line: 1,
+			pushes: Math.floor(MAX_RECORD_CHARS / PIECE),
+			records: 0
+		});
+		const head = 'name;notes\nAcme;ok\nBeta;ok\n';
+		const refused = refusedAt(`${head}Gamma;${'y'.repeat(twoMillion)}\nDelta;ok\n`);
+		expect(refused).toMatchObject({ line: 4, records: 3 });
+	});
+
+	it('refuses a quote never closed, and a line of separators only, at the line where it opens', () => {
+		expect(refusedAt(`a,b\n1,2\n3,"${'z\r\n'.repeat(twoMillion / 3)}`).line).toBe(3);
+		expect(refusedAt(`a,b\n${','.repeat(twoMillion)}`).line).toBe(2);
+	});
+
+	it('still reads records just under the bound, one after another', () => {
+		const cell = 'w'.repeat(MAX_RECORD_CHARS - 10);
+		const reader = new CsvReader();
+		const text = `h\n${cell}\n"${cell}"\n`;
+		const records = [];
+		for (let at = 0; at < text.length; at += PIECE)
+			records.push(...reader.push(text.slice(at, at + PIECE)));
+		records.push(...reader.end());
+		expect(records.map((r) => [r.line, r.cells[0].length])).toEqual([
+			[1, 1],
+			[2, cell.length],
+			[3, cell.length]
+		]);
 	});
 });
 

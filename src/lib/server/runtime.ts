@@ -1,7 +1,7 @@
 import { scheduleSessionJobs, sessionJobHandlers } from './auth/purge.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createDb, migrate, type Database, type Db } from './db/index.ts';
-import { importJobHandlers } from './imports/index.ts';
+import { importJobHandlers, scheduleImportJobs } from './imports/index.ts';
 import { dealJobHandlers, scheduleDealJobs } from './deals/index.ts';
 import { startJobRunner, type JobRunner } from './jobs/index.ts';
 import { startLiveBus, type LiveBus } from './live/index.ts';
@@ -94,6 +94,7 @@ export async function createRuntime(
 			await scheduleFeedJobs(database.db);
 			await scheduleFileJobs(database.db);
 			await scheduleSessionJobs(database.db);
+			await scheduleImportJobs(database.db);
 		}
 		let stopped: Promise<void> | undefined;
 		return {

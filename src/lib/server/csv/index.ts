@@ -1,5 +1,7 @@
 export {
 	CsvReader,
+	CsvRecordTooLongError,
+	MAX_RECORD_CHARS,
 	detectSeparator,
 	parseCsv,
 	stripBom,

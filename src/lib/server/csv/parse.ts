@@ -31,6 +31,22 @@ export function stripBom(text: string): string {
 
 const QUOTE = 34;
 
+/**
+ * The most characters one record (one line, or several inside a quoted cell) may hold: a file
+ * with no line end, or a quote never closed, would otherwise grow the record with the file.
+ */
+export const MAX_RECORD_CHARS = 1_000_000;
+
+/** A record longer than MAX_RECORD_CHARS; `line` is where it starts. The reader is done. */
+export class CsvRecordTooLongError extends Error {
+	readonly line: number;
+	constructor(line: number) {
+		super(`CSV record at line ${line} is longer than ${MAX_RECORD_CHARS} characters`);
+		this.name = 'CsvRecordTooLongError';
+		this.line = line;
+	}
+}
+
 const CR = 13;
 const LF = 10;
 
@@ -50,6 +66,11 @@ export class CsvReader {
 	private quoted = false;
 	private line = 1;
 	private recordLine = 1;
+	/** Characters of the record being read (cells, separators, quotes): bounded by MAX_RECORD_CHARS. */
+	private recordChars = 0;
+	/** The header's text until its line ends: pieces, joined once (a rope grown by `+` was flattened at each push). */
+	private head: string[] = [];
+	private headChars = 0;
 
 	constructor(separator?: CsvSeparator) {
 		this.separator = separator;
@@ -60,17 +81,29 @@ export class CsvReader {
 		return this.sep;
 	}
 
+	/** Characters held for records not yet complete: never more than about MAX_RECORD_CHARS. */
+	get heldChars(): number {
+		return this.headChars + this.carry.length + this.recordChars;
+	}
+
 	push(piece: string): CsvRecord[] {
-		let text = this.carry + piece;
-		this.carry = '';
+		let text: string;
 		if (!this.started) {
 			// The separator is decided once, from the header line: wait until it is whole.
-			if (!this.headerEnded(text)) {
-				this.carry = text;
+			this.head.push(piece);
+			this.headChars += piece.length;
+			if (!this.headerEnded(piece)) {
+				if (this.headChars > MAX_RECORD_CHARS) throw new CsvRecordTooLongError(1);
 				return [];
 			}
+			text = this.head.join('');
+			this.head = [];
+			this.headChars = 0;
 			this.start(text);
 			text = stripBom(text);
+		} else {
+			text = this.carry + piece;
+			this.carry = '';
 		}
 		// A quote or CR at the end waits for the next piece (`""`, CRLF).
 		const last = text.charCodeAt(text.length - 1);
@@ -82,8 +115,11 @@ export class CsvReader {
 
 	end(): CsvRecord[] {
 		if (!this.started) {
-			this.start(this.carry);
-			this.carry = stripBom(this.carry);
+			const text = this.head.join('');
+			this.head = [];
+			this.headChars = 0;
+			this.start(text);
+			this.carry = stripBom(text);
 		}
 		const records: CsvRecord[] = [];
 		this.read(this.carry, this.carry.length, records);
@@ -100,17 +136,21 @@ export class CsvReader {
 		this.started = true;
 	}
 
-	// Scanned once however the header arrives (a file of one huge line must not be rescanned).
-	private headScanned = 0;
+	// Each piece is scanned once however the header arrives (one huge line must not be rescanned).
 	private headQuoted = false;
-	private headerEnded(text: string): boolean {
-		for (let i = this.headScanned; i < text.length; i++) {
-			const c = text.charCodeAt(i);
+	private headerEnded(piece: string): boolean {
+		for (let i = 0; i < piece.length; i++) {
+			const c = piece.charCodeAt(i);
 			if (c === QUOTE) this.headQuoted = !this.headQuoted;
 			else if (!this.headQuoted && (c === LF || c === CR)) return true;
 		}
-		this.headScanned = text.length;
 		return false;
+	}
+
+	/** Counts `n` more characters into the record, refusing it past MAX_RECORD_CHARS. */
+	private grow(n: number) {
+		this.recordChars += n;
+		if (this.recordChars > MAX_RECORD_CHARS) throw new CsvRecordTooLongError(this.recordLine);
 	}
 
 	private endField() {
@@ -124,6 +164,7 @@ export class CsvReader {
 		const cells = this.cells;
 		if (!(cells.length === 1 && cells[0] === '')) records.push({ line: this.recordLine, cells });
 		this.cells = [];
+		this.recordChars = 0;
 	}
 
 	// Runs of plain characters are sliced rather than added one by one: a 40 MB file is read in
@@ -138,6 +179,7 @@ export class CsvReader {
 				const found = text.indexOf('"', i);
 				const q = found === -1 || found >= limit ? -1 : found;
 				const end = q === -1 ? limit : q;
+				this.grow(end - i);
 				for (let k = i; k < end; k++) {
 					const c = text.charCodeAt(k);
 					if (c === LF || (c === CR && text.charCodeAt(k + 1) !== LF)) this.line++;
@@ -145,10 +187,12 @@ export class CsvReader {
 				this.field += text.slice(i, end);
 				if (q === -1) return limit;
 				if (text.charCodeAt(q + 1) === QUOTE) {
+					this.grow(2);
 					this.field += '"';
 					i = q + 2;
 					continue;
 				}
+				this.grow(1);
 				this.quoted = false;
 				this.fieldStarted = true;
 				i = q + 1;
@@ -156,11 +200,13 @@ export class CsvReader {
 			}
 			const c = text.charCodeAt(i);
 			if (c === QUOTE && !this.fieldStarted && this.field === '') {
+				this.grow(1);
 				this.quoted = true;
 				i++;
 				continue;
 			}
 			if (c === sep) {
+				this.grow(1);
 				this.endField();
 				i++;
 				continue;
@@ -179,6 +225,7 @@ export class CsvReader {
 				if (d === sep || d === CR || d === LF || d === QUOTE) break;
 				j++;
 			}
+			this.grow(j - i);
 			this.field += text.slice(i, j);
 			this.fieldStarted = true;
 			i = j;

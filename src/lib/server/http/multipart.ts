@@ -1,6 +1,9 @@
 import busboy from 'busboy';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { FormFailure } from '../../shared/forms.ts';
+import { hasForbiddenCharacters } from '../../shared/text-input.ts';
+import { forbiddenFormFailure } from './forms.ts';
 import { BodyTooLargeError } from './limits.ts';
 
 // A multipart form read as a stream (busboy): SvelteKit's request.formData() holds the whole body
@@ -39,6 +42,12 @@ export type StreamedForm<T> = {
 	fields: Record<string, string>;
 	/** What `onFile` returned or threw; absent when the form had no file `fileField`. */
 	file?: { part: FilePart; result: PromiseSettledResult<T> };
+	/**
+	 * The edge's text check, as parseForm applies it (http/forms.ts): a field name or value, or
+	 * the file's name, holding a character no text may hold; answer it with `fail(400, refused)`.
+	 * A file whose name or earlier fields are refused never reaches `onFile`.
+	 */
+	refused: FormFailure | null;
 };
 
 /**
@@ -56,10 +65,17 @@ export async function readStreamedForm<T>(
 	}
 ): Promise<StreamedForm<T>> {
 	const fields: Record<string, string> = {};
+	// Every field as sent (repeated names too) and the file names, for the text check.
+	const sent = new FormData();
+	const forbidden = (name: string, text: string) =>
+		hasForbiddenCharacters(name) || hasForbiddenCharacters(text);
+	let refused = false;
 	let parser: busboy.Busboy;
 	try {
 		parser = busboy({
 			headers: { 'content-type': request.headers.get('content-type') ?? '' },
+			// Browsers send a file name in UTF-8; busboy reads it as Latin-1 unless told.
+			defParamCharset: 'utf8',
 			// busboy marks a file truncated as soon as it reaches `fileSize`, so a file of exactly the
 			// limit would be refused: one byte more tells "at the limit" from "over it".
 			limits: { fileSize: options.maxFileBytes + 1, files: 1, fields: 20, fieldSize: 4096 }
@@ -72,10 +88,14 @@ export async function readStreamedForm<T>(
 
 	const done = new Promise<void>((resolve, reject) => {
 		parser.on('field', (name, value) => {
+			sent.append(name, value);
+			if (forbidden(name, value)) refused = true;
 			if (!(name in fields)) fields[name] = value;
 		});
 		parser.on('file', (name, stream, info) => {
-			if (name !== options.fileField || handled) {
+			sent.append(name, new File([], info.filename ?? ''));
+			if (forbidden(name, info.filename ?? '')) refused = true;
+			if (name !== options.fileField || handled || refused) {
 				stream.resume();
 				return;
 			}
@@ -111,10 +131,20 @@ export async function readStreamedForm<T>(
 	try {
 		await done;
 	} catch (error) {
+		// The rest of the body is read and dropped rather than left hanging (unpiped, the upload
+		// stalls until the socket times out) or cancelled (the socket is reset: the client never
+		// sees the answer). The route's limit bounds that reading (body-limit.ts).
+		body.unpipe(parser);
+		parser.destroy();
+		body.resume();
 		await handled;
 		// A body over its route's limit, counted as it was read (body-limit.ts countedBody).
 		if (error instanceof BodyTooLargeError) throw error;
 		throw new MalformedFormError(error);
 	}
-	return { fields, file: handled && (await handled) };
+	return {
+		fields,
+		file: handled && (await handled),
+		refused: refused ? forbiddenFormFailure(sent) : null
+	};
 }

@@ -1,5 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
-import { stripForbiddenCharacters } from '../../shared/text-input.ts';
+import { and, eq } from 'drizzle-orm';
 import { canImport } from '../access/crm-policy.ts';
 import type { Actor } from '../access/policy.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -24,14 +23,12 @@ export const IMPORT_JOB = 'imports.run';
 /** Files above this many rows are refused (they fit the 50 MB body limit but not a sensible job). */
 export const MAX_IMPORT_ROWS = 200_000;
 
-/** An upload that never finished (the server stopped meanwhile) is dropped after this long. */
-const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
-
 /**
  * Stores an uploaded file as a draft import with the mapping guessed from its header. The file
  * streams through: each chunk is written to import_chunks as it arrives and parsed, to count the
  * rows, without ever holding the whole file. While it arrives the import is `uploading` (hidden);
- * a refused or broken upload is deleted with its chunks.
+ * a refused or broken upload is deleted with its chunks, one the process never finished (it
+ * stopped meanwhile) by the hourly purge (purge.ts).
  */
 export async function createImport(
 	db: Db,
@@ -43,23 +40,15 @@ export async function createImport(
 	}
 ): Promise<{ id: string }> {
 	if (!canImport(actor, input.kind)) throw new ImportError('FORBIDDEN');
-	await db
-		.delete(importJobs)
-		.where(
-			and(
-				eq(importJobs.userId, actor.id),
-				eq(importJobs.status, 'uploading'),
-				lt(importJobs.createdAt, new Date(Date.now() - STALE_UPLOAD_MS))
-			)
-		);
 	const [{ id }] = await db
 		.insert(importJobs)
 		.values({
 			kind: input.kind,
 			userId: actor.id,
 			organisationId: actor.organisationId,
-			// A multipart file name is not checked at the edge like a field: PostgreSQL refuses a NUL.
-			filename: stripForbiddenCharacters(input.filename).slice(0, 200) || 'import.csv',
+			// The edge refuses a name holding a NUL (readStreamedForm); cut by code points, so that
+			// a surrogate pair is never halved.
+			filename: Array.from(input.filename).slice(0, 200).join('') || 'import.csv',
 			status: 'uploading'
 		})
 		.returning({ id: importJobs.id });

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { importChunks } from '../db/schema.ts';
-import { CsvReader, type CsvRecord } from '../csv/index.ts';
+import { CsvReader, CsvRecordTooLongError, type CsvRecord } from '../csv/index.ts';
+import { ImportError } from './errors.ts';
 import { nextTurn } from '../turns.ts';
 
 // An import's file streams in and out: stored as raw bytes in chunks while it is uploaded, read
@@ -67,10 +68,20 @@ export async function* csvRecords(
 	let sample: Uint8Array[] = [];
 	let sampled = 0;
 
+	// A record over MAX_RECORD_CHARS (no line end, a quote never closed) refuses the file.
+	const read = (text?: string) => {
+		try {
+			return text === undefined ? reader.end() : reader.push(text);
+		} catch (error) {
+			if (error instanceof CsvRecordTooLongError)
+				throw new ImportError('LINE_TOO_LONG', [], error.line);
+			throw error;
+		}
+	};
 	function* parse(text: string): Generator<CsvRecord[]> {
 		const clean = withoutNul(text);
 		for (let start = 0; start < clean.length; start += PARSE_SLICE) {
-			const records = reader.push(clean.slice(start, start + PARSE_SLICE));
+			const records = read(clean.slice(start, start + PARSE_SLICE));
 			if (records.length) yield records;
 		}
 	}
@@ -105,7 +116,7 @@ export async function* csvRecords(
 		yield* decode(head);
 	}
 	yield* parse(decoder!.decode());
-	const last = reader.end();
+	const last = read();
 	if (last.length) yield last;
 }
 

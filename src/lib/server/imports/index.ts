@@ -31,6 +31,12 @@ export {
 	type ImportPreview,
 	type ImportSummary
 } from './queries.ts';
+export {
+	IMPORTS_PURGE_JOB,
+	purgeStaleUploads,
+	scheduleImportJobs,
+	STALE_UPLOAD_MS
+} from './purge.ts';
 export type { RowError, RowOutcome } from './rows.ts';
 export {
 	IMPORT_BATCH_SIZE,

@@ -11,6 +11,7 @@ import { csvRecords, inBatches, storedFile } from './file.ts';
 import { applyBatch } from './apply.ts';
 import { IMPORT_JOB } from './commands.ts';
 import { loadImportContext } from './context.ts';
+import { importPurgeHandlers } from './purge.ts';
 import type { RowError } from './rows.ts';
 import { nextTurn } from '../turns.ts';
 
@@ -169,9 +170,10 @@ async function finish(db: Db, userId: string, progress: ImportProgress) {
 	await publishProgress(db, userId, progress);
 }
 
-/** The job handler map to merge into the runtime's. */
+/** The job handler map to merge into the runtime's (the purge of abandoned uploads too). */
 export function importJobHandlers(): JobHandlers {
 	return {
+		...importPurgeHandlers(),
 		async [IMPORT_JOB](payload, ctx) {
 			const importId = typeof payload.importId === 'string' ? payload.importId : '';
 			try {

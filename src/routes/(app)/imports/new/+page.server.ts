@@ -6,7 +6,7 @@ import {
 	MalformedFormError,
 	readStreamedForm
 } from '$lib/server/http/multipart';
-import { createImport, ImportError } from '$lib/server/imports';
+import { createImport, discardImport, ImportError } from '$lib/server/imports';
 import { IMPORT_KINDS } from '$lib/shared/enums';
 import type { MessageRef } from '$lib/shared/forms';
 import { isImportKind } from '$lib/shared/imports';
@@ -68,6 +68,13 @@ export const actions: Actions = {
 			if (!(error instanceof MalformedFormError)) throw error;
 			return failure({ kind: '' }, { file: { key: 'imports_error_upload_broken' } });
 		}
+		if (form.refused) {
+			// A field after the file was refused: the file it stored goes too.
+			const stored = form.file?.result;
+			if (stored?.status === 'fulfilled' && stored.value)
+				await discardImport(locals.runtime.db, user, stored.value.id);
+			return fail(400, form.refused);
+		}
 		const kind = form.fields.kind;
 		const values = { kind: typeof kind === 'string' ? kind : '' };
 		if (!isImportKind(kind)) return failure(values, { kind: { key: 'error_required' } });
@@ -86,7 +93,10 @@ export const actions: Actions = {
 				return failure(values, { file: { key: 'imports_error_file_missing' } });
 			}
 			if (!(error instanceof ImportError)) throw error;
-			const message = { key: `imports_refused_${error.code.toLowerCase()}` };
+			const message = {
+				key: `imports_refused_${error.code.toLowerCase()}`,
+				params: { line: error.line ?? 0 }
+			};
 			return error.code === 'FORBIDDEN'
 				? failure(values, { kind: message })
 				: failure(values, { file: message });
