@@ -104,4 +104,26 @@ describe('the streamed multipart reader', () => {
 		expect(form.file?.result).toEqual({ status: 'fulfilled', value: 1 });
 		expect(Object.keys(form.refused?.fieldErrors ?? {})).toEqual(['note']);
 	});
+
+	it('reads a file name sent in UTF-8 as browsers send it, and takes a file of exactly the limit', async () => {
+		const limit = 4 * 16 * 1024;
+		const { request } = streamedRequest(
+			field('kind', 'accounts') + fileHead('Société à Lyon.csv'),
+			4,
+			`\r\n--${BOUNDARY}--\r\n`
+		);
+		let name = '';
+		let bytes = 0;
+		const form = await readStreamedForm(request, {
+			fileField: 'file',
+			maxFileBytes: limit,
+			onFile: async (part) => {
+				name = part.filename;
+				for await (const chunk of part.bytes) bytes += chunk.byteLength;
+				return bytes;
+			}
+		});
+		expect(name).toBe('Société à Lyon.csv');
+		expect(form.file?.result).toEqual({ status: 'fulfilled', value: limit });
+	});
 });
