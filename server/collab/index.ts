@@ -136,6 +136,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		new Throttle({ perMinute: options.connectionsPerMinute ?? 60 }),
 		// 2. Budget: what one socket may send, be sent and leave unread; every frame passes its gate
 		//    (opened in accept() below) before Hocuspocus sees it and on its way out. 4429 when spent.
+		//    Its onAuthenticate (after auth's onConnect has found the session) caps the sockets of
+		//    one session: 4409 past the cap.
 		budget,
 		// 3. Origin: only pages of this site may open a socket with our cookie (onUpgrade).
 		new OriginCheck({ origin: runtime.config.origin }),
@@ -187,6 +189,13 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 					'closed a collaboration socket over its budget'
 				);
 				end(transport, CLOSE_CODES.budgetExceeded, 'budget-exceeded');
+			},
+			crowded: (sessionId) => {
+				log.warn(
+					{ ip: transport.ip, user: transport.userId, session: sessionId },
+					'refused a collaboration socket over its session’s limit'
+				);
+				end(transport, CLOSE_CODES.tooManyConnections, 'too-many-connections');
 			},
 			stalled: (bufferedBytes) => {
 				log.warn(

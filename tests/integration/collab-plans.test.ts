@@ -100,7 +100,14 @@ describe.each(drivers())('plan documents on the collaboration server (%s)', (dri
 		server = await startTestServer({
 			driver,
 			connectionsPerMinute: 100_000,
-			collabOptions: { storeDebounceMs: 100, storeMaxDebounceMs: 400, presenceDebounceMs: 50 }
+			collabOptions: {
+				storeDebounceMs: 100,
+				storeMaxDebounceMs: 400,
+				presenceDebounceMs: 50,
+				// Every document of this file stays open until afterAll, most with one person's
+				// session: far more sockets than a person's tabs (collab-budget tests the cap).
+				budget: { maxSocketsPerSession: 1000 }
+			}
 		});
 		owner = await createTestUser(db(), { role: 'rep' });
 		partnerOrg = await createTestOrganisation(db());

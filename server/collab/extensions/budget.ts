@@ -1,8 +1,14 @@
-import { MessageType, type Extension, type WebSocketLike } from '@hocuspocus/server';
+import {
+	MessageType,
+	type Extension,
+	type onAuthenticatePayload,
+	type WebSocketLike
+} from '@hocuspocus/server';
 import * as decoding from 'lib0/decoding';
 import * as string from 'lib0/string';
 import type { WebSocket } from 'ws';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
+import { CollabRefusal, type CollabContext } from '../context.ts';
 
 // What one WebSocket may make this server receive, compute, send and hold.
 //
@@ -20,6 +26,19 @@ import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 //   answering sync requests, until the client has read down to LOW_WATER_BYTES; a client whose
 //   backlog passes MAX_BUFFERED_BYTES, or that reads nothing for STALL_MS, is cut (it reconnects
 //   and syncs from its state vector, which costs less than the backlog).
+// - awareness (cursors, "who is here") has its own small byte budget: the server fans every
+//   awareness message out to every peer of the document, read-only viewers included, so the
+//   general byte budget (made for pastes) would let one viewer push megabytes to everyone. Here a
+//   message must fit in what is left: a single one larger than the budget never passes.
+// - at most MAX_SOCKETS_PER_SESSION sockets per session at once (a plan page opens one; a person
+//   may have several tabs): the next is closed with 4409 (`tooManyConnections`), not retried, so
+//   that many sockets cannot multiply the per-socket budgets.
+//
+// Budgets are per socket, full again on reconnect. Keeping them per session was left out: a
+// socket's first frames are counted before its session is known (Hocuspocus authenticates on the
+// first message of each document), each app process would hold its own copy anyway (a reconnect
+// may land on another one), and what a session can spend is already bounded by the socket cap
+// here and the throttle's connections per address per minute.
 //
 // The budgets leave room for what editors do: typing, pasting a long block (one message up to
 // index.ts's MAX_MESSAGE_BYTES always passes while a budget is not spent), an offline client
@@ -50,6 +69,16 @@ export const LOW_WATER_BYTES = 1 * MiB;
 export const MAX_BUFFERED_BYTES = 32 * MiB;
 /** A client above HIGH_WATER_BYTES that reads nothing for this long is cut. */
 export const STALL_MS = 30_000;
+/**
+ * Awareness bytes a connection may send at once: a cursor move with its person's name and colour
+ * is ~200 bytes, so this holds hundreds of moves in a row (a fast typist's burst) and a person's
+ * presence state many times over.
+ */
+export const AWARENESS_BYTES_BURST = 256 * 1024;
+/** …and then per second, sustained (30 cursor moves a second is ~6 KB). */
+export const AWARENESS_BYTES_PER_SECOND = 16 * 1024;
+/** Sockets one session may hold open at once (a plan page opens one; several tabs, several). */
+export const MAX_SOCKETS_PER_SESSION = 20;
 
 export type BudgetLimits = {
 	messageBurst: number;
@@ -64,6 +93,9 @@ export type BudgetLimits = {
 	lowWaterBytes: number;
 	maxBufferedBytes: number;
 	stallMs: number;
+	awarenessBytesBurst: number;
+	awarenessBytesPerSecond: number;
+	maxSocketsPerSession: number;
 };
 
 export const BUDGET_LIMITS: BudgetLimits = {
@@ -78,7 +110,10 @@ export const BUDGET_LIMITS: BudgetLimits = {
 	highWaterBytes: HIGH_WATER_BYTES,
 	lowWaterBytes: LOW_WATER_BYTES,
 	maxBufferedBytes: MAX_BUFFERED_BYTES,
-	stallMs: STALL_MS
+	stallMs: STALL_MS,
+	awarenessBytesBurst: AWARENESS_BYTES_BURST,
+	awarenessBytesPerSecond: AWARENESS_BYTES_PER_SECOND,
+	maxSocketsPerSession: MAX_SOCKETS_PER_SESSION
 };
 
 /**
@@ -106,6 +141,14 @@ export class Bucket {
 		return true;
 	}
 
+	/** Like `take`, but refused unless the whole amount is left: no debt, no message above capacity. */
+	takeWhole(amount: number, now: number): boolean {
+		this.refill(now);
+		if (this.tokens < amount) return false;
+		this.tokens -= amount;
+		return true;
+	}
+
 	/** What is left (negative: a debt). */
 	level(now: number): number {
 		this.refill(now);
@@ -120,7 +163,8 @@ export class Bucket {
 }
 
 /** Which budget a connection spent (the reason of its close, and a log field). */
-export type Overspent = 'messages' | 'received-bytes' | 'sync-requests' | 'answer-bytes';
+export type Overspent =
+	'messages' | 'received-bytes' | 'sync-requests' | 'answer-bytes' | 'awareness-bytes';
 
 type Frame = { address: string; type: number; sync: number | null };
 
@@ -166,6 +210,8 @@ export type GateEvents = {
 	overspent(what: Overspent): void;
 	/** The client does not read: cut it. */
 	stalled(bufferedBytes: number): void;
+	/** Its session already holds maxSocketsPerSession sockets: close with tooManyConnections. */
+	crowded(sessionId: string): void;
 };
 
 /** One socket's budgets, sync coalescing and back-pressure (see the top of this file). */
@@ -183,8 +229,10 @@ export class ConnectionGate {
 	/** When the client last read something while pressured (a send callback ran). */
 	lastProgress: number;
 	closed = false;
+	/** The session it counts against, once a document authenticated (ConnectionBudget.onAuthenticate). */
+	session: string | null = null;
 
-	private readonly ws: WebSocket;
+	readonly ws: WebSocket;
 	private readonly limits: BudgetLimits;
 	private readonly events: GateEvents;
 	private readonly onPeak: (bytes: number) => void;
@@ -192,6 +240,7 @@ export class ConnectionGate {
 	private readonly receivedBytes: Bucket;
 	private readonly syncRequests: Bucket;
 	private readonly answerBytes: Bucket;
+	private readonly awarenessBytes: Bucket;
 	// One callback for every frame (no closure per send): it only looks at the backlog.
 	private readonly flushed = (): void => this.progress();
 
@@ -211,6 +260,11 @@ export class ConnectionGate {
 		this.receivedBytes = new Bucket(limits.receivedBytesBurst, limits.receivedBytesPerSecond, now);
 		this.syncRequests = new Bucket(limits.syncRequestBurst, limits.syncRequestsPerMinute / 60, now);
 		this.answerBytes = new Bucket(limits.answerBytesBurst, limits.answerBytesPerSecond, now);
+		this.awarenessBytes = new Bucket(
+			limits.awarenessBytesBurst,
+			limits.awarenessBytesPerSecond,
+			now
+		);
 		this.socket = {
 			get readyState() {
 				return ws.readyState;
@@ -244,6 +298,10 @@ export class ConnectionGate {
 				return;
 			}
 			this.asked.add(address);
+		} else if (kind.type === MessageType.Awareness) {
+			if (!this.awarenessBytes.takeWhole(data.byteLength, now)) {
+				return this.overspend('awareness-bytes');
+			}
 		}
 		this.events.deliver(data);
 	}
@@ -254,6 +312,12 @@ export class ConnectionGate {
 		this.held.clear();
 		this.asked.clear();
 		this.sending.clear();
+	}
+
+	/** Its session has no place left for it: stop everything, the server closes it. */
+	crowd(sessionId: string): void {
+		this.close();
+		this.events.crowded(sessionId);
 	}
 
 	private overspend(what: Overspent): void {
@@ -339,6 +403,10 @@ export type BudgetStats = {
 	/** Connections closed for a spent budget, and cut for their backlog. */
 	overspent: number;
 	stalled: number;
+	/** Sockets closed because their session held MAX_SOCKETS_PER_SESSION already. */
+	crowded: number;
+	/** Sessions with an open socket. */
+	sessions: number;
 	/** The largest backlog seen on one socket. */
 	peakBufferedBytes: number;
 };
@@ -352,8 +420,10 @@ export type BudgetStats = {
 export class ConnectionBudget implements Extension {
 	extensionName = 'relais-budget';
 	readonly limits: BudgetLimits;
-	private readonly gates = new Set<ConnectionGate>();
-	private readonly counts = { overspent: 0, stalled: 0, peakBufferedBytes: 0 };
+	private readonly gates = new Map<WebSocket, ConnectionGate>();
+	/** The open sockets of each session (a socket counts once one of its documents authenticated). */
+	private readonly sessions = new Map<string, Set<ConnectionGate>>();
+	private readonly counts = { overspent: 0, stalled: 0, crowded: 0, peakBufferedBytes: 0 };
 	private readonly sweeper: NodeJS.Timeout;
 
 	constructor(limits: Partial<BudgetLimits> = {}) {
@@ -370,39 +440,72 @@ export class ConnectionBudget implements Extension {
 				deliver: (data) => events.deliver(data),
 				overspent: (what) => {
 					this.counts.overspent += 1;
-					this.gates.delete(gate);
+					this.forget(gate);
 					events.overspent(what);
 				},
 				stalled: (bytes) => {
 					this.counts.stalled += 1;
-					this.gates.delete(gate);
+					this.forget(gate);
 					events.stalled(bytes);
+				},
+				crowded: (sessionId) => {
+					this.counts.crowded += 1;
+					this.forget(gate);
+					events.crowded(sessionId);
 				}
 			},
 			(bytes) => {
 				if (bytes > this.counts.peakBufferedBytes) this.counts.peakBufferedBytes = bytes;
 			}
 		);
-		this.gates.add(gate);
+		this.gates.set(ws, gate);
 		return gate;
 	}
 
 	/** The socket closed (whoever closed it). */
 	release(gate: ConnectionGate): void {
 		gate.close();
-		this.gates.delete(gate);
+		this.forget(gate);
+	}
+
+	/**
+	 * Counts the socket against its session when its first document authenticates: the
+	 * authentication extension's onConnect (all onConnect hooks run before any onAuthenticate) has
+	 * put the session on the transport. Synchronous, so two sockets of one session authenticating
+	 * at once cannot both take the last place.
+	 */
+	async onAuthenticate({ context }: onAuthenticatePayload<CollabContext>): Promise<void> {
+		const { transport } = context;
+		const gate = this.gates.get(transport.ws);
+		const sessionId = transport.sessionId;
+		if (!gate || gate.session !== null || sessionId === null) return;
+		const sockets = this.sessions.get(sessionId) ?? new Set<ConnectionGate>();
+		if (sockets.size >= this.limits.maxSocketsPerSession) {
+			gate.crowd(sessionId);
+			throw new CollabRefusal('too-many-connections');
+		}
+		gate.session = sessionId;
+		sockets.add(gate);
+		this.sessions.set(sessionId, sockets);
 	}
 
 	stats(): BudgetStats {
 		let held = 0;
 		let answersSending = 0;
 		let answerBytesSending = 0;
-		for (const gate of this.gates) {
+		for (const gate of this.gates.values()) {
 			held += gate.held.size;
 			answersSending += gate.sending.size;
 			for (const bytes of gate.sending.values()) answerBytesSending += bytes;
 		}
-		return { gates: this.gates.size, held, answersSending, answerBytesSending, ...this.counts };
+		return {
+			gates: this.gates.size,
+			held,
+			answersSending,
+			answerBytesSending,
+			sessions: this.sessions.size,
+			...this.counts
+		};
 	}
 
 	async onDestroy(): Promise<void> {
@@ -411,8 +514,16 @@ export class ConnectionBudget implements Extension {
 
 	private sweep(): void {
 		const now = Date.now();
-		for (const gate of this.gates) {
+		for (const gate of this.gates.values()) {
 			if (gate.isStalled(now)) gate.stall();
 		}
+	}
+
+	private forget(gate: ConnectionGate): void {
+		if (this.gates.get(gate.ws) === gate) this.gates.delete(gate.ws);
+		if (gate.session === null) return;
+		const sockets = this.sessions.get(gate.session);
+		sockets?.delete(gate);
+		if (sockets?.size === 0) this.sessions.delete(gate.session);
 	}
 }

@@ -21,7 +21,9 @@ import { parseSavedMessage, SaveTracker } from './save-tracker';
  * - read-only: this person may only read the document;
  * - access-revoked: the server closed the connection (code 4403) or refused the document;
  * - budget-exceeded: the server closed the connection for sending far more than an editor does
- *   (code 4429); reconnecting would spend the budget again, a page load starts a new one.
+ *   (code 4429); reconnecting would spend the budget again, a page load starts a new one;
+ * - too-many-connections: this session already had as many connections as it may (code 4409:
+ *   too many tabs); reconnecting would be refused again until others close.
  */
 export type SaveStatus =
 	| { state: 'saving' }
@@ -30,11 +32,16 @@ export type SaveStatus =
 	| { state: 'unsaved'; count: number }
 	| { state: 'read-only' }
 	| { state: 'access-revoked' }
-	| { state: 'budget-exceeded' };
+	| { state: 'budget-exceeded' }
+	| { state: 'too-many-connections' };
 
 /** Whether the server ended this session for good (nothing more is edited on this page). */
 export function isStopped(status: SaveStatus): boolean {
-	return status.state === 'access-revoked' || status.state === 'budget-exceeded';
+	return (
+		status.state === 'access-revoked' ||
+		status.state === 'budget-exceeded' ||
+		status.state === 'too-many-connections'
+	);
 }
 
 export type Peer = { clientId: number; id: string; name: string; colour: string };
@@ -185,7 +192,7 @@ export class PlanDocumentSession {
 	}
 
 	/**
-	 * Closed for good (4403, 4429): stop, keep the local copy; it merges when the page is opened
+	 * Closed for good (4403, 4429, 4409): stop, keep the local copy; it merges when the page is opened
 	 * again (and, after 4403, only if access came back).
 	 */
 	stop(reason: StopReason): void {
@@ -264,7 +271,7 @@ export class PlanSession {
 			? new PlanDocumentSession(options.planId, 'internal', this.socket, options.me, false)
 			: null;
 		// 4403: access revoked (deactivated, removed from the plan); 4429: this page's connection
-		// spent its budget. The provider retries every close: tell the person and stop instead.
+		// spent its budget; 4409: this session has too many connections open (tabs). The provider retries every close: tell the person and stop instead.
 		this.socket.on('close', ({ event }: { event: CloseEvent }) => {
 			const reason = collabStopReason(event?.code);
 			if (!reason) return;

@@ -4,8 +4,9 @@
 export const COLLAB_PATH = '/collab';
 
 /**
- * WebSocket close codes the server uses. The client stops on `accessRevoked` and
- * `budgetExceeded` (reconnecting would be refused, or spend the budget again) and tells the person.
+ * WebSocket close codes the server uses. The client stops on `accessRevoked`, `budgetExceeded`
+ * and `tooManyConnections` (reconnecting would be refused, or spend the budget again) and tells
+ * the person.
  */
 export const COLLAB_CLOSE_CODES = {
 	/** Access revoked (deactivation, suspended partner, "log out everywhere"). */
@@ -15,12 +16,17 @@ export const COLLAB_CLOSE_CODES = {
 	 * server/collab/extensions/budget.ts). Not retried: a new page load starts a new budget.
 	 */
 	budgetExceeded: 4429,
+	/**
+	 * The session already holds as many sockets as it may (MAX_SOCKETS_PER_SESSION in budget.ts:
+	 * one per open plan page). Not retried: closing other tabs and reloading frees a place.
+	 */
+	tooManyConnections: 4409,
 	/** The server is stopping (deploy, restart): reconnect. */
 	goingAway: 1001
 } as const;
 
 /** Why the server ended a client's connection for good: the client must not reconnect. */
-export type CollabStopReason = 'access-revoked' | 'budget-exceeded';
+export type CollabStopReason = 'access-revoked' | 'budget-exceeded' | 'too-many-connections';
 
 /**
  * The close codes after which a client stops reconnecting (HocuspocusProvider 4 retries every
@@ -30,6 +36,7 @@ export type CollabStopReason = 'access-revoked' | 'budget-exceeded';
 export function collabStopReason(code: number | undefined): CollabStopReason | null {
 	if (code === COLLAB_CLOSE_CODES.accessRevoked) return 'access-revoked';
 	if (code === COLLAB_CLOSE_CODES.budgetExceeded) return 'budget-exceeded';
+	if (code === COLLAB_CLOSE_CODES.tooManyConnections) return 'too-many-connections';
 	return null;
 }
 
