@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PGlite } from '@electric-sql/pglite';
-import { join } from 'node:path';
-import { createDb, type Database } from '../../src/lib/server/db/index.ts';
-import { drivers, freshDatabase } from '../support/db.ts';
+import { drivers } from '../support/db.ts';
 import { createTestUser } from '../support/factories.ts';
 import {
+	childDatabase,
 	builtAppServes,
-	migratedDataDir,
 	spawnRelais,
 	type RelaisProcess
 } from '../support/process.ts';
@@ -60,21 +57,11 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 120_000 }, (d
 	}
 
 	beforeAll(async () => {
-		let env: Record<string, string | undefined>;
-		let open: () => Promise<Database>;
-		if (driver === 'postgres') {
-			const database = await freshDatabase('postgres');
-			cleanups.push(() => database.drop());
-			env = { DATABASE_URL: database.url };
-			open = async () => ({ ...database, close: async () => {} });
-		} else {
-			const data = await migratedDataDir();
-			cleanups.push(data.remove);
-			env = { DATABASE_URL: undefined, RELAIS_DATA_DIR: data.dir };
-			// PGlite serves one process: prepare the account before the server opens it.
-			open = async () => createDb({ pglite: await PGlite.create(join(data.dir, 'pglite')) });
-		}
-		const database = await open();
+		const child = await childDatabase(driver);
+		cleanups.push(child.remove);
+		const { env } = child;
+		// PGlite serves one process: prepare the account before the server opens it.
+		const database = await child.open();
 		try {
 			email = (await createTestUser(database.db, { role: 'rep', password: PASSWORD })).user.email;
 			otherEmail = (

@@ -1,14 +1,12 @@
-import { PGlite } from '@electric-sql/pglite';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createDb, type Database } from '../../src/lib/server/db/index.ts';
+import { type Database } from '../../src/lib/server/db/index.ts';
 import { richText, SUMMARY_FIELD } from '../../src/lib/shared/plan-doc.ts';
 import { openDocument, type OpenDocument } from '../support/collab.ts';
-import { drivers, freshDatabase } from '../support/db.ts';
+import { drivers } from '../support/db.ts';
 import { createTestUser, type TestUser } from '../support/factories.ts';
 import { createTestPlan, seededPlanState as seeded, summaryText } from '../support/plans.ts';
-import { migratedDataDir, spawnRelais, type RelaisProcess } from '../support/process.ts';
+import { childDatabase, spawnRelais, type RelaisProcess } from '../support/process.ts';
 import { docOf, savedCovers, storedState } from '../support/yjs.ts';
 
 // `npm run collab` (server/collab.ts): the collaboration server alone, as a real child process,
@@ -37,18 +35,10 @@ describe.each(drivers())('the collaboration server alone on %s', { timeout: 120_
 	};
 
 	beforeAll(async () => {
-		let env: Record<string, string | undefined>;
-		if (driver === 'postgres') {
-			const database = await freshDatabase('postgres');
-			cleanups.push(() => database.drop());
-			env = { DATABASE_URL: database.url };
-			reopen = async () => ({ ...database, close: async () => {} });
-		} else {
-			const data = await migratedDataDir();
-			cleanups.push(data.remove);
-			env = { DATABASE_URL: undefined, RELAIS_DATA_DIR: data.dir };
-			reopen = async () => createDb({ pglite: await PGlite.create(join(data.dir, 'pglite')) });
-		}
+		const child = await childDatabase(driver);
+		cleanups.push(child.remove);
+		const { env } = child;
+		reopen = child.open;
 		// The user, their session and the plan exist before the process opens the database.
 		const database = await reopen();
 		try {

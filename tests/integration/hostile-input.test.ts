@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PGlite } from '@electric-sql/pglite';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/lib/server/config.ts';
-import { createDb, type Database } from '../../src/lib/server/db/index.ts';
+import { type Database } from '../../src/lib/server/db/index.ts';
 import { seedDemoWorkspace, DEMO_PASSWORD } from '../../src/lib/server/seed/index.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions.ts';
 import type { Actor } from '../../src/lib/server/access/policy.ts';
@@ -17,10 +16,10 @@ import * as partnerSchemas from '../../src/lib/shared/schemas/partners.ts';
 import * as pipelineSchemas from '../../src/lib/shared/schemas/pipeline.ts';
 import * as planSchemas from '../../src/lib/shared/schemas/plans.ts';
 import * as feed from '../../src/lib/shared/feed.ts';
-import { defaultDriver, freshDatabase } from '../support/db.ts';
+import { defaultDriver } from '../support/db.ts';
 import {
+	childDatabase,
 	builtAppServes,
-	migratedDataDir,
 	spawnRelais,
 	type RelaisProcess
 } from '../support/process.ts';
@@ -857,21 +856,11 @@ describe.runIf(built)(title, { timeout: 300_000 }, () => {
 
 	beforeAll(async () => {
 		const driver = defaultDriver();
-		let env: Record<string, string | undefined>;
-		let open: () => Promise<Database>;
-		if (driver === 'postgres') {
-			const database = await freshDatabase('postgres');
-			cleanups.push(() => database.drop());
-			env = { DATABASE_URL: database.url };
-			open = async () => ({ ...database, close: async () => {} });
-		} else {
-			const data = await migratedDataDir();
-			cleanups.push(data.remove);
-			env = { DATABASE_URL: undefined, RELAIS_DATA_DIR: data.dir };
-			// PGlite serves one process: seed and read the ids before the server opens it.
-			open = async () => createDb({ pglite: await PGlite.create(join(data.dir, 'pglite')) });
-		}
-		const database = await open();
+		const child = await childDatabase(driver);
+		cleanups.push(child.remove);
+		const { env } = child;
+		// PGlite serves one process: seed and read the ids before the server opens it.
+		const database = await child.open();
 		try {
 			await seedDemoWorkspace(database.db, loadConfig({ NODE_ENV: 'test' }));
 			ids = await demoIds(database);
@@ -1052,6 +1041,8 @@ describe.runIf(built)(title, { timeout: 300_000 }, () => {
 		).toEqual([]);
 	});
 
+	const ANSWER_TIMEOUT_MS = 30_000;
+
 	it('answers no hostile string in any field, parameter or body with a 5xx, as any role', async () => {
 		const failures: string[] = [];
 		let sent = 0;
@@ -1104,7 +1095,9 @@ describe.runIf(built)(title, { timeout: 300_000 }, () => {
 					method: job.request.method,
 					headers: { ...job.request.headers, ...(cookie ? { cookie } : {}) },
 					body: job.request.body,
-					redirect: 'manual'
+					redirect: 'manual',
+					// A request the server never answers is a failure to name, not a test timeout.
+					signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS)
 				});
 			} catch (error) {
 				const code = ((error as Error).cause as { code?: string } | undefined)?.code;

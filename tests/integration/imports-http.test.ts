@@ -1,15 +1,13 @@
-import { PGlite } from '@electric-sql/pglite';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { and, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, tables, type Database } from '../../src/lib/server/db/index.ts';
+import { tables, type Database } from '../../src/lib/server/db/index.ts';
 import { MAX_STORED_ERRORS } from '../../src/lib/server/imports/index.ts';
-import { drivers, freshDatabase } from '../support/db.ts';
+import { drivers } from '../support/db.ts';
 import { createTestUser } from '../support/factories.ts';
 import {
+	childDatabase,
 	builtAppServes,
-	migratedDataDir,
 	spawnRelais,
 	type RelaisProcess
 } from '../support/process.ts';
@@ -171,19 +169,11 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 	const cleanups: (() => Promise<void> | void)[] = [];
 
 	beforeAll(async () => {
-		let env: Record<string, string | undefined>;
-		if (driver === 'postgres') {
-			const database = await freshDatabase('postgres');
-			cleanups.push(() => database.drop());
-			env = { DATABASE_URL: database.url };
-			open = async () => ({ ...database, close: async () => {} });
-		} else {
-			const data = await migratedDataDir();
-			cleanups.push(data.remove);
-			env = { DATABASE_URL: undefined, RELAIS_DATA_DIR: data.dir };
-			// PGlite serves one process: the test opens it only while the server is stopped.
-			open = async () => createDb({ pglite: await PGlite.create(join(data.dir, 'pglite')) });
-		}
+		const child = await childDatabase(driver);
+		cleanups.push(child.remove);
+		const { env } = child;
+		// PGlite serves one process: the test opens it only while the server is stopped.
+		open = child.open;
 		const database = await open();
 		let email: string;
 		try {

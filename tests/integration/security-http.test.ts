@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { PGlite } from '@electric-sql/pglite';
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
-import { createDb, type Database } from '../../src/lib/server/db/index.ts';
+import { type Database } from '../../src/lib/server/db/index.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions.ts';
 import { LARGEST_BODY_LIMIT } from '../../src/lib/server/http/limits.ts';
-import { drivers, freshDatabase, type Driver } from '../support/db.ts';
+import { drivers, type Driver } from '../support/db.ts';
 import { createTestUser } from '../support/factories.ts';
 import {
+	childDatabase,
 	builtAppServes,
-	migratedDataDir,
 	spawnRelais,
 	type RelaisProcess
 } from '../support/process.ts';
@@ -40,21 +38,11 @@ async function startApp(
 	prepare: (db: Database['db']) => Promise<void> = async () => {}
 ): Promise<App> {
 	const cleanups: (() => Promise<void> | void)[] = [];
-	let env: Record<string, string | undefined>;
-	let open: () => Promise<Database>;
-	if (driver === 'postgres') {
-		const database = await freshDatabase('postgres');
-		cleanups.push(() => database.drop());
-		env = { DATABASE_URL: database.url };
-		open = async () => ({ ...database, close: async () => {} });
-	} else {
-		const data = await migratedDataDir();
-		cleanups.push(data.remove);
-		env = { DATABASE_URL: undefined, RELAIS_DATA_DIR: data.dir };
-		// PGlite serves one process: prepare the data before the server opens it.
-		open = async () => createDb({ pglite: await PGlite.create(join(data.dir, 'pglite')) });
-	}
-	const database = await open();
+	const child = await childDatabase(driver);
+	cleanups.push(child.remove);
+	const { env } = child;
+	// PGlite serves one process: prepare the data before the server opens it.
+	const database = await child.open();
 	try {
 		await prepare(database.db);
 	} finally {

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { createDb, type Database } from '../../src/lib/server/db/index.ts';
+import { freshDatabase, type Driver } from './db.ts';
 import { PGLITE_TEMPLATE } from './paths.ts';
 
 export type RelaisProcess = {
@@ -102,4 +104,30 @@ export function builtAppServes(route: string): boolean {
 		(f) => basename(f).startsWith('manifest') && f.endsWith('.js')
 	);
 	return manifests.some((f) => readFileSync(join(dir, f), 'utf8').includes(route));
+}
+
+/**
+ * A fresh, migrated database for a child Relais process, on either driver: the environment that
+ * points the child at it, `open` to prepare or read it from the test while the child does not run
+ * (PGlite serves one process; on PostgreSQL `close` leaves the pool to `remove`), and `remove`.
+ */
+export async function childDatabase(driver: Driver): Promise<{
+	env: Record<string, string | undefined>;
+	open(): Promise<Database>;
+	remove(): Promise<void>;
+}> {
+	if (driver === 'postgres') {
+		const database = await freshDatabase('postgres');
+		return {
+			env: { DATABASE_URL: database.url },
+			open: async () => ({ ...database, close: async () => {} }),
+			remove: () => database.drop()
+		};
+	}
+	const data = await migratedDataDir();
+	return {
+		env: { DATABASE_URL: undefined, RELAIS_DATA_DIR: data.dir },
+		open: async () => createDb({ pglite: await PGlite.create(join(data.dir, 'pglite')) }),
+		remove: async () => data.remove()
+	};
 }

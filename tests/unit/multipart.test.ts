@@ -126,4 +126,24 @@ describe('the streamed multipart reader', () => {
 		expect(name).toBe('Société à Lyon.csv');
 		expect(form.file?.result).toEqual({ status: 'fulfilled', value: limit });
 	});
+
+	it('finishes the form when the file’s reader stops early (an import refused mid-file), reading the rest', async () => {
+		const chunks = 200;
+		const { request, state } = streamedRequest(
+			field('kind', 'accounts') + fileHead('a.csv'),
+			chunks,
+			`\r\n--${BOUNDARY}--\r\n`
+		);
+		const form = await readStreamedForm(request, {
+			fileField: 'file',
+			maxFileBytes: 50 * 1024 * 1024,
+			onFile: async (part) => {
+				for await (const chunk of part.bytes) throw new Error(`refused after ${chunk.byteLength}`);
+			}
+		});
+		// The generator's early return destroyed busboy's file stream, and busboy waited forever.
+		expect(form.file?.result.status).toBe('rejected');
+		expect(state.pulled).toBe(chunks);
+		expect(state.cancelled).toBe(false);
+	});
 });

@@ -101,7 +101,11 @@ export async function readStreamedForm<T>(
 			}
 			let received = 0;
 			async function* bytes(): AsyncGenerator<Uint8Array> {
-				for await (const chunk of stream as AsyncIterable<Buffer>) {
+				// Not destroyed when the reader stops early (an import refused mid-file): busboy would wait
+				// forever for a destroyed stream to take its next chunk; the rest is read and dropped below.
+				for await (const chunk of stream.iterator({
+					destroyOnReturn: false
+				}) as AsyncIterable<Buffer>) {
 					received += chunk.byteLength;
 					yield chunk;
 				}
