@@ -87,14 +87,14 @@ for (const locale of ['fr', 'en'] as const) {
 /** Posts a generated CSV of `size` bytes to the import action as the enhanced form does. */
 async function postImport(page: Page, size: number) {
 	return page.evaluate(async (size) => {
-		const head = 'Name,Industry\nBig,';
-		const file = new File(
-			[head, new Uint8Array(size - head.length - 1).fill(120), '\n'],
-			'big.csv',
-			{
-				type: 'text/csv'
-			}
-		);
+		// Lines of 4 KB (a single 50 MB line would be refused as a record over the reader's limit).
+		const head = 'Name,Industry\n';
+		const rows = new Uint8Array(size - head.length).fill(120);
+		for (let end = 4095; end < rows.length; end += 4096) rows[end] = 10;
+		rows[rows.length - 1] = 10;
+		const file = new File([head, rows], 'big.csv', {
+			type: 'text/csv'
+		});
 		const form = new FormData();
 		form.set('kind', 'accounts');
 		form.set('file', file);
