@@ -112,6 +112,8 @@ export const users = pgTable(
 		email: text('email').notNull(),
 		name: text('name').notNull(),
 		locale: text('locale').$type<Locale>().notNull().default('fr'),
+		/** IANA time zone the person reads dates in; null = the workspace's. */
+		timeZone: text('time_zone'),
 		organisationId: uuid('organisation_id')
 			.notNull()
 			.references(() => organisations.id),
@@ -294,6 +296,17 @@ export const jobs = pgTable(
 			.where(sql`${t.doneAt} is null and ${t.failedAt} is null`)
 	]
 );
+
+/**
+ * Workspace-wide settings an admin changes (one row, `id` always true). The time zone is the one
+ * period boundaries (months, quarters) are computed in, and every person's default.
+ */
+export const workspaceSettings = pgTable('workspace_settings', {
+	id: boolean('id').primaryKey().default(true),
+	timeZone: text('time_zone').notNull().default('Europe/Paris'),
+	updatedAt: stamp('updated_at'),
+	updatedById: uuid('updated_by_id')
+});
 
 /** Fixed-window counters shared by every process (login throttling). */
 export const rateLimits = pgTable('rate_limits', {
