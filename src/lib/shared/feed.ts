@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS, REACTIONS, type ChannelKind, type PostKind } from './enums.ts';
-import type { ReferenceKind, ResolvedToken } from './tokens.ts';
+import type { ResolvedToken } from './tokens.ts';
 
 // The partner feed's shapes, shared by the server (src/lib/server/feed), the pages, the JSON
 // endpoints (/api/feed/…) and the live stream. Dates travel as ISO strings.
