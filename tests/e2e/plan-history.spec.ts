@@ -115,7 +115,7 @@ for (const locale of ['en', 'fr'] as const) {
 		const t = TEXT[locale];
 		const page = await signedIn(browser, DEMO.manager, locale);
 		try {
-			await newPlan(page, locale);
+			const path = await newPlan(page, locale);
 			await typeSummary(page, locale, 'Budget is tight this year');
 
 			// Select "tight" with the keyboard: End, then Shift+Left over " this year" and "tight".
@@ -130,11 +130,26 @@ for (const locale of ['en', 'fr'] as const) {
 			const box = panel.getByRole('textbox', { name: t.yourComment });
 			await expect(box).toBeFocused();
 			await expect(panel.getByText(t.quote)).toBeVisible();
-			await box.fill('Can we ask for more?');
+			await box.fill('Can we ask for more? ');
+			// @ opens the people who may open the plan; Enter picks the first, shown as @Name.
+			await page.keyboard.type('@');
+			const option = panel.getByRole('option').first();
+			const name = (await option.textContent())!.trim();
+			await page.keyboard.press('Enter');
+			await expect(box).toHaveValue(`Can we ask for more? @${name} `);
 			await panel.getByRole('button', { name: t.comment, exact: true }).click();
 
 			const thread = panel.getByRole('article');
-			await expect(thread).toContainText('Can we ask for more?');
+			await expect(thread).toContainText(`Can we ask for more? @${name}`);
+			// Stored as the one token (no name inside), the name resolved for the reader.
+			const answer = await page.request.get(`/api${path}/comments?document=shared`);
+			const { threads } = (await answer.json()) as {
+				threads: { comments: { body: string; tokens: { label: string | null }[] }[] }[];
+			};
+			expect(threads[0].comments[0].body).toMatch(
+				/^Can we ask for more\? @\[user:[0-9a-f-]{36}\]$/
+			);
+			expect(threads[0].comments[0].tokens[0].label).toBe(name);
 			// The anchored text is highlighted in the editor.
 			await expect(summary.locator('.comment-anchor')).toHaveText('tight');
 

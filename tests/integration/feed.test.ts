@@ -27,7 +27,7 @@ import { searchAll } from '../../src/lib/server/search/index.ts';
 import { createPartnerOrganisation } from '../../src/lib/server/workspace/index.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createFeedWorld, feedActor, mention, type FeedWorld } from '../support/feed.ts';
-import type { TestUser } from '../support/factories.ts';
+import { createTestUser, type TestUser } from '../support/factories.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -360,6 +360,31 @@ describe.each(drivers())('the partner feed on %s', (driver) => {
 			expect(item?.tokens.filter((t) => t.type === 'mention').every((t) => t.label !== null)).toBe(
 				true
 			);
+		});
+
+		it('resolves a mention for each reader: a new name shows, a name the reader may not see never', async () => {
+			const moving = await createTestUser(db(), {
+				role: 'partner_member',
+				organisation: w.alpha.organisation,
+				name: 'Mia Moving'
+			});
+			const { id } = await post(w.rep, w.alphaChannel, `Welcome ${mention(moving)}`);
+			const labelFor = async (u: TestUser) =>
+				(await getPost(db(), as(u), id))?.tokens.find((t) => t.type === 'mention')?.label;
+			expect(await labelFor(w.alphaMember)).toBe('Mia Moving');
+			// The name is never stored: a renamed person shows their new name.
+			await db()
+				.update(tables.users)
+				.set({ name: 'Mia Renamed' })
+				.where(eq(tables.users.id, moving.user.id));
+			expect(await labelFor(w.alphaMember)).toBe('Mia Renamed');
+			// Once at another partner company, Alpha may no longer see her ("someone"); the host may.
+			await db()
+				.update(tables.users)
+				.set({ organisationId: w.beta.organisation.id })
+				.where(eq(tables.users.id, moving.user.id));
+			expect(await labelFor(w.alphaMember)).toBeNull();
+			expect(await labelFor(w.rep)).toBe('Mia Renamed');
 		});
 
 		it('limits mention candidates to people who may see the channel', async () => {

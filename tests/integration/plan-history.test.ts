@@ -36,7 +36,7 @@ import {
 	writeRichText,
 	fragmentText
 } from '../../src/lib/shared/plan-doc.ts';
-import { mentionToken } from '../../src/lib/shared/plan-history.ts';
+import { mentionToken } from '../../src/lib/shared/tokens.ts';
 import * as commentsRoute from '../../src/routes/api/plans/[id=id]/comments/+server.ts';
 import * as commentRoute from '../../src/routes/api/plans/[id=id]/comments/[commentId=id]/+server.ts';
 import * as repliesRoute from '../../src/routes/api/plans/[id=id]/comments/[commentId=id]/replies/+server.ts';
@@ -383,10 +383,9 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 	it('notifies mentions only for people who may open the plan, and participants on reply', async () => {
 		const resolved = (await resolvePlanAccess(db(), actor(admin), alphaPlanId))!;
 		const anchor = { field: 'summary', start: 'AAAA', end: 'AAAA' };
-		const body = `Please check ${mentionToken('Marie Alpha', alphaMember.user.id)} and ${mentionToken(
-			'Bob Beta',
+		const body = `Please check ${mentionToken(alphaMember.user.id)} and ${mentionToken(
 			betaMember.user.id
-		)} and ${mentionToken('Otto Outsider', outsider.user.id)}`;
+		)} and ${mentionToken(outsider.user.id)}`;
 		const created = await createThread(db(), actor(admin), resolved, {
 			document: 'shared',
 			anchor,
@@ -403,11 +402,45 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 		expect((await notified(alphaMember)).map((n) => n.kind)).toEqual(['plan_mention']);
 		expect(await notified(betaMember)).toEqual([]);
 		expect(await notified(outsider)).toEqual([]);
-		// Mentions of people who may not open the plan stay plain text.
+		// The body is stored as written: the one token format, no name inside.
+		const [stored] = await db()
+			.select({ body: tables.planComments.body })
+			.from(tables.planComments)
+			.where(eq(tables.planComments.id, threadId));
+		expect(stored.body).toBe(body);
+		// Each reader gets the names the rules let them see: the host sees everyone...
 		const [thread] = await listThreads(db(), actor(admin), resolved, 'shared');
-		expect(thread.comments[0].body).toContain(`(${alphaMember.user.id})`);
-		expect(thread.comments[0].body).toContain('@Bob Beta');
-		expect(thread.comments[0].body).not.toContain(betaMember.user.id);
+		expect(thread.comments[0].body).toBe(body);
+		const labels = (tokens: { id: string; label: string | null }[]) =>
+			Object.fromEntries(tokens.map((t) => [t.id, t.label]));
+		expect(labels(thread.comments[0].tokens)).toEqual({
+			[alphaMember.user.id]: 'Marie Alpha',
+			[betaMember.user.id]: 'Bob Beta',
+			[outsider.user.id]: 'Otto Outsider'
+		});
+		// ...a partner person never another partner company's people ("someone" on the page).
+		const [seenByAlpha] = await listThreads(
+			db(),
+			actor(alphaMember),
+			(await resolvePlanAccess(db(), actor(alphaMember), alphaPlanId))!,
+			'shared'
+		);
+		expect(labels(seenByAlpha.comments[0].tokens)).toEqual({
+			[alphaMember.user.id]: 'Marie Alpha',
+			[betaMember.user.id]: null,
+			[outsider.user.id]: 'Otto Outsider'
+		});
+		// A renamed person shows their new name: labels are never stored.
+		await db()
+			.update(tables.users)
+			.set({ name: 'Otto Renamed' })
+			.where(eq(tables.users.id, outsider.user.id));
+		const [renamed] = await listThreads(db(), actor(admin), resolved, 'shared');
+		expect(labels(renamed.comments[0].tokens)[outsider.user.id]).toBe('Otto Renamed');
+		await db()
+			.update(tables.users)
+			.set({ name: 'Otto Outsider' })
+			.where(eq(tables.users.id, outsider.user.id));
 		// On PostgreSQL the event comes back through LISTEN/NOTIFY, after the call returns.
 		await expect.poll(() => events.some((e) => e.type === 'plan.comment')).toBe(true);
 
@@ -429,10 +462,7 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 		expect(again.comments.map((c) => c.body)).toEqual([expect.any(String), 'Done.']);
 
 		// Mentions in internal notes notify host people only.
-		const internalBody = `${mentionToken('Marie Alpha', alphaMember.user.id)} ${mentionToken(
-			'Otto Outsider',
-			outsider.user.id
-		)}`;
+		const internalBody = `${mentionToken(alphaMember.user.id)} ${mentionToken(outsider.user.id)}`;
 		await createThread(db(), actor(admin), resolved, {
 			document: 'internal',
 			anchor: { field: 'notes', start: 'AAAA', end: 'AAAA' },

@@ -12,7 +12,7 @@ import {
 	seedDemoWorkspaceIfEmpty
 } from '../../src/lib/server/seed/index.ts';
 import { isHostRole, REACTIONS, STAGE_PROBABILITY, STAGES } from '../../src/lib/shared/enums.ts';
-import { MENTION_TOKEN } from '../../src/lib/shared/feed.ts';
+import { MENTION_TOKEN, mentionIdsOf } from '../../src/lib/shared/tokens.ts';
 import {
 	canContributeInChannel,
 	canMention,
@@ -504,7 +504,9 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 		for (const c of comments.filter((c) => c.document === 'internal')) {
 			expect(partnerIds.has(c.authorId)).toBe(false);
 		}
-		expect(comments.some((c) => /@\[[^\]]+\]\([0-9a-f-]{36}\)/.test(c.body))).toBe(true);
+		// Mentions are the one token format (shared/tokens.ts), never a stored name.
+		expect(comments.some((c) => mentionIdsOf(c.body).length > 0)).toBe(true);
+		expect(comments.some((c) => /@\[[^\]]+\]\(/.test(c.body))).toBe(false);
 	});
 
 	// ── The partner feed ──────────────────────────────────────────────────────────────────────

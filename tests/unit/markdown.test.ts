@@ -1,7 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import RichText from '../../src/lib/components/feed/RichText.svelte';
-import type { ResolvedToken } from '../../src/lib/shared/feed.ts';
+import type { ResolvedToken } from '../../src/lib/shared/tokens.ts';
 import {
 	MARKDOWN_PARSE_LIMIT,
 	parseMarkdown,

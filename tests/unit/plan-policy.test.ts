@@ -6,6 +6,7 @@ import {
 	canManagePlan,
 	canNarrowPlanForPeople,
 	canReviewPlan,
+	canSeePersonOnPlan,
 	internalNotesAccess,
 	planAccess,
 	planHomeBlocks,
@@ -237,5 +238,26 @@ describe('planHomeBlocks', () => {
 		expect(planHomeBlocks(ACTORS.rep)).toEqual({ overdue: false, toReview: 'own' });
 		expect(planHomeBlocks(ACTORS.partner_admin)).toEqual({ overdue: false, toReview: 'none' });
 		expect(planHomeBlocks(ACTORS.partner_member)).toEqual({ overdue: false, toReview: 'none' });
+	});
+});
+
+describe('canSeePersonOnPlan (names in plan comments)', () => {
+	const person = (organisationId: string, kind: 'host' | 'partner') => ({
+		id: 'them',
+		role: (kind === 'host' ? 'rep' : 'partner_member') as Role,
+		organisationId,
+		organisationKind: kind
+	});
+	it.each([
+		['admin', HOST, 'host', true],
+		['admin', BETA, 'partner', true],
+		['rep', ALPHA, 'partner', true],
+		['partner_admin', HOST, 'host', true],
+		['partner_member', HOST, 'host', true],
+		['partner_member', ALPHA, 'partner', true],
+		['partner_admin', BETA, 'partner', false],
+		['partner_member', BETA, 'partner', false]
+	] as const)('%s sees a person of %s (%s): %s', (role, organisationId, kind, expected) => {
+		expect(canSeePersonOnPlan(ACTORS[role], person(organisationId, kind))).toBe(expected);
 	});
 });

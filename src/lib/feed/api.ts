@@ -1,10 +1,5 @@
-import type {
-	CommentItem,
-	PersonLabel,
-	PostItem,
-	ReferenceKind,
-	TimelinePage
-} from '$lib/shared/feed';
+import type { CommentItem, PersonLabel, PostItem, TimelinePage } from '$lib/shared/feed';
+import type { ReferenceKind } from '$lib/shared/tokens';
 
 // The browser side of the feed's JSON endpoints (/api/feed/…). Every answer is what the signed-in
 // person may see; a 404 means the post is gone for them (deleted, hidden, or never theirs).

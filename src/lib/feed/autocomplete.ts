@@ -1,5 +1,5 @@
 // The @ and # autocomplete of the composer: which word the caret is in, and how a pick replaces
-// it with the stored token (`@[user:<uuid>]`, `#[kind:<uuid>]`). Pure functions, unit-tested.
+// it with the stored token (shared/tokens.ts: `@[user:<uuid>]`, `#[kind:<uuid>]`). Pure functions, unit-tested.
 
 export type Trigger = { char: '@' | '#'; query: string; start: number; end: number };
 
@@ -26,9 +26,6 @@ export function insertToken(
 	const next = text.slice(0, trigger.start) + spaced + after;
 	return { text: next, caret: trigger.start + spaced.length };
 }
-
-export const mentionToken = (id: string) => `@[user:${id}]`;
-export const referenceToken = (kind: string, id: string) => `#[${kind}:${id}]`;
 
 /** Wraps the selection in Markdown markers (bold, italics, code) or prefixes its lines (lists). */
 export function applyFormat(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS, REACTIONS, type ChannelKind, type PostKind } from './enums.ts';
+import type { ResolvedToken } from './tokens.ts';
 
 // The partner feed's shapes, shared by the server (src/lib/server/feed), the pages, the JSON
 // endpoints (/api/feed/…) and the live stream. Dates travel as ISO strings.
@@ -22,27 +23,7 @@ export const ATTACHMENT_IMAGE_TYPES = [
 export const ATTACHMENT_TYPES = [...ATTACHMENT_IMAGE_TYPES, 'application/pdf'] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
 
-/**
- * Tokens stored in a body for a mention or a reference; the page resolves them per reader (a
- * reference the reader may not open shows as "a restricted item", a mention of someone they may
- * not see as "someone").
- */
-export const MENTION_TOKEN = /@\[user:([0-9a-f-]{36})\]/g;
-export const REFERENCE_TOKEN = /#\[(account|partner|opportunity):([0-9a-f-]{36})\]/g;
-export type ReferenceKind = 'account' | 'partner' | 'opportunity';
-
 export type PersonLabel = { id: string; name: string; organisationName: string | null };
-
-/** A mention or reference as the reader may see it; `label` null = not visible to them. */
-export type ResolvedToken =
-	| { type: 'mention'; id: string; label: string | null }
-	| {
-			type: 'reference';
-			kind: ReferenceKind;
-			id: string;
-			label: string | null;
-			href: string | null;
-	  };
 
 export type ChannelSummary = {
 	id: string;

@@ -1,5 +1,9 @@
-import type { ReferenceKind, ResolvedToken } from './feed.ts';
-import { MENTION_TOKEN, REFERENCE_TOKEN } from './feed.ts';
+import {
+	MENTION_TOKEN,
+	REFERENCE_TOKEN,
+	type ReferenceKind,
+	type ResolvedToken
+} from './tokens.ts';
 
 // The feed's Markdown subset, parsed into a small tree that RichText.svelte renders with Svelte
 // elements only (never {@html}): paragraphs, line breaks, **bold**, *italics*/_italics_, `code`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLAN_DOCUMENTS, type PlanDocument, type PlanVersionKind } from './enums.ts';
+import type { ResolvedToken } from './tokens.ts';
 
 // Plan version history and comments: what the API endpoints and the browser components agree on.
 
@@ -31,8 +32,10 @@ export type PlanCommentItem = {
 	id: string;
 	authorId: string;
 	authorName: string;
-	/** Empty when deleted. Mentions are written `@[Name](userId)`. */
+	/** Plain text, empty when deleted; mentions are tokens (shared/tokens.ts). */
 	body: string;
+	/** The body's tokens as this reader may see them. */
+	tokens: ResolvedToken[];
 	createdAt: string;
 	editedAt: string | null;
 	deleted: boolean;
@@ -88,39 +91,3 @@ export const namedVersionInput = z.object({
 export const restoreInput = z.object({
 	label: z.string().trim().min(1).max(MAX_VERSION_NAME_LENGTH).optional()
 });
-
-// `@[Marie Petit](uuid)`: the autocomplete writes this; the server checks every id.
-const MENTION =
-	/@\[([^\]\n]{1,80})\]\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/g;
-
-export function mentionToken(name: string, id: string): string {
-	return `@[${name.replace(/[\][\n]/g, ' ')}](${id})`;
-}
-
-export function mentionedIds(text: string): string[] {
-	return [...new Set([...text.matchAll(MENTION)].map((match) => match[2]))];
-}
-
-/** Replaces mentions whose id is not kept with plain `@Name`. */
-export function keepMentions(text: string, keep: (id: string) => boolean): string {
-	return text.replace(MENTION, (token, name: string, id: string) =>
-		keep(id) ? token : `@${name}`
-	);
-}
-
-/** A comment body as pieces to render: plain text and mentions. */
-export function bodyParts(
-	text: string
-): Array<{ kind: 'text'; text: string } | { kind: 'mention'; name: string; id: string }> {
-	const parts: Array<
-		{ kind: 'text'; text: string } | { kind: 'mention'; name: string; id: string }
-	> = [];
-	let last = 0;
-	for (const match of text.matchAll(MENTION)) {
-		if (match.index > last) parts.push({ kind: 'text', text: text.slice(last, match.index) });
-		parts.push({ kind: 'mention', name: match[1], id: match[2] });
-		last = match.index + match[0].length;
-	}
-	if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) });
-	return parts;
-}

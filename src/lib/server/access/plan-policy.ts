@@ -1,5 +1,5 @@
 import type { PlanPersonAccess, PlanShareMode } from '../../shared/enums.ts';
-import type { Actor } from './policy.ts';
+import { canViewUser, type Actor, type UserRef } from './policy.ts';
 
 // Rules of account plans. Host access follows the plan's subject (the account, or the partner
 // company a partner plan is about): admins, the subject's owner and the plan's owner, people of
@@ -136,4 +136,13 @@ export function planHomeBlocks(actor: Actor): {
 	if (!isHost(actor)) return { overdue: false, toReview: 'none' };
 	const overseer = actor.role === 'admin' || actor.role === 'manager';
 	return { overdue: overseer, toReview: overseer ? 'visible' : 'own' };
+}
+
+/**
+ * Whether a reader of a plan sees a person's name there (a mention in a comment): host people
+ * speak on every plan a partner opens; otherwise `canViewUser` decides (a partner person sees
+ * their own colleagues, never another partner company's people).
+ */
+export function canSeePersonOnPlan(actor: Actor, target: UserRef): boolean {
+	return canViewUser(actor, target) || target.organisationKind === 'host';
 }

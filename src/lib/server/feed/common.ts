@@ -5,12 +5,11 @@ import type { Actor, UserRef } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import type { OrganisationKind, Role } from '../../shared/enums.ts';
-import { MENTION_TOKEN, REFERENCE_TOKEN, type ReferenceKind } from '../../shared/feed.ts';
 import { plainText as markdownPlainText } from '../../shared/markdown.ts';
 import { FeedError } from './errors.ts';
 
-// What the feed's commands and queries share: input parsing into FeedError codes, the tokens of a
-// body, plain text for search and snippets, and the people a body names.
+// What the feed's commands and queries share: input parsing into FeedError codes, plain text for
+// search and snippets, and the people a body names (its tokens: shared/tokens.ts).
 
 /** A person acting on the feed; `name` is loaded when absent (notification labels). */
 export type FeedActor = Actor & { name?: string };
@@ -27,21 +26,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 		throw new FeedError('TOO_LONG', field);
 	if (issue.message === 'empty' || issue.code === 'too_small') throw new FeedError('EMPTY', field);
 	throw new FeedError('FORBIDDEN', field);
-}
-
-/** The distinct user ids a body mentions. */
-export function mentionIdsOf(body: string): string[] {
-	return [...new Set([...body.matchAll(MENTION_TOKEN)].map((m) => m[1].toLowerCase()))];
-}
-
-/** The distinct records a body references. */
-export function referencesOf(body: string): { kind: ReferenceKind; id: string }[] {
-	const seen = new Map<string, { kind: ReferenceKind; id: string }>();
-	for (const m of body.matchAll(REFERENCE_TOKEN)) {
-		const ref = { kind: m[1] as ReferenceKind, id: m[2].toLowerCase() };
-		seen.set(`${ref.kind}:${ref.id}`, ref);
-	}
-	return [...seen.values()];
 }
 
 /**

@@ -10,9 +10,17 @@ import { canViewOrganisation, type Actor } from '../access/policy.ts';
 import { visibleAccounts, visibleOpportunities } from '../crm/scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, opportunities, organisations, users } from '../db/schema.ts';
-import type { PersonLabel, ReferenceKind, ResolvedToken } from '../../shared/feed.ts';
+import type { PersonLabel } from '../../shared/feed.ts';
+import {
+	mentionIdsOf,
+	REFERENCE_KINDS,
+	referencesOf,
+	type ReferenceKind,
+	type ResolvedToken
+} from '../../shared/tokens.ts';
+import { tokenLabels, visibleRecords } from '../tokens.ts';
 import { readableChannel, visiblePost } from './access.ts';
-import { loadPeople, mentionIdsOf, referencesOf, withHostContacts } from './common.ts';
+import { loadPeople, withHostContacts } from './common.ts';
 import { FeedError } from './errors.ts';
 
 // Mentions and references: checked on write against the author's rights, resolved on read for
@@ -47,92 +55,28 @@ export async function checkMentions(
 	return ids;
 }
 
-/** The records of this kind among `ids` the actor may see. */
-async function visibleRecords(
-	db: Db,
-	actor: Actor,
-	kind: ReferenceKind,
-	ids: string[]
-): Promise<Map<string, string>> {
-	if (ids.length === 0) return new Map();
-	if (kind === 'account') {
-		const rows = await db
-			.select({ id: accounts.id, label: accounts.name })
-			.from(accounts)
-			.where(and(inArray(accounts.id, ids), visibleAccounts(actor)));
-		return new Map(rows.map((r) => [r.id, r.label]));
-	}
-	if (kind === 'opportunity') {
-		const rows = await db
-			.select({ id: opportunities.id, label: opportunities.name })
-			.from(opportunities)
-			.where(and(inArray(opportunities.id, ids), visibleOpportunities(actor)));
-		return new Map(rows.map((r) => [r.id, r.label]));
-	}
-	const rows = await db
-		.select({ id: organisations.id, kind: organisations.kind, label: organisations.name })
-		.from(organisations)
-		.where(and(inArray(organisations.id, ids), eq(organisations.kind, 'partner')));
-	return new Map(
-		rows.filter((r) => canViewOrganisation(actor, r)).map((r) => [r.id, r.label] as const)
-	);
-}
-
 /** Every reference must be visible to its author (REFERENCE_FORBIDDEN else). */
 export async function checkReferences(db: Db, actor: Actor, body: string): Promise<void> {
 	const refs = referencesOf(body);
-	for (const kind of ['account', 'partner', 'opportunity'] as const) {
+	for (const kind of REFERENCE_KINDS) {
 		const ids = refs.filter((r) => r.kind === kind).map((r) => r.id);
 		const found = await visibleRecords(db, actor, kind, ids);
 		if (found.size !== ids.length) throw new FeedError('REFERENCE_FORBIDDEN', 'body');
 	}
 }
 
-const hrefOf = (kind: ReferenceKind, id: string) =>
-	kind === 'account'
-		? `/accounts/${id}`
-		: kind === 'partner'
-			? `/partners/${id}`
-			: `/opportunities/${id}`;
-
 /**
- * Resolves the tokens of several bodies for one reader, in a few batched queries: returns a
- * function giving the tokens of one body in a given channel.
+ * Resolves the tokens of several bodies for one reader (server/tokens.ts): returns a function
+ * giving the tokens of one body in a given channel, a person named where the channel's rule allows.
  */
 export async function tokenResolver(
 	db: Db,
 	reader: Actor,
 	bodies: string[]
 ): Promise<(body: string, channel: ChannelFacts) => ResolvedToken[]> {
-	const mentionIds = [...new Set(bodies.flatMap(mentionIdsOf))];
-	const refs = bodies.flatMap(referencesOf);
-	const people = new Map(
-		(await withHostContacts(db, reader, await loadPeople(db, mentionIds))).map((p) => [p.id, p])
-	);
-	const labels = new Map<ReferenceKind, Map<string, string>>();
-	for (const kind of ['account', 'partner', 'opportunity'] as const) {
-		const ids = [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
-		labels.set(kind, await visibleRecords(db, reader, kind, ids));
-	}
-	return (body, channel) => {
-		const tokens: ResolvedToken[] = [];
-		for (const id of mentionIdsOf(body)) {
-			const person = people.get(id);
-			const label = person && canSeePersonInChannel(reader, channel, person) ? person.name : null;
-			tokens.push({ type: 'mention', id, label });
-		}
-		for (const ref of referencesOf(body)) {
-			const label = labels.get(ref.kind)?.get(ref.id) ?? null;
-			tokens.push({
-				type: 'reference',
-				kind: ref.kind,
-				id: ref.id,
-				label,
-				href: label === null ? null : hrefOf(ref.kind, ref.id)
-			});
-		}
-		return tokens;
-	};
+	const labels = await tokenLabels(db, reader, bodies);
+	return (body, channel) =>
+		labels(body, (person) => canSeePersonInChannel(reader, channel, person));
 }
 
 const likePrefix = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,26 +1,32 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Actor } from '../access/policy.ts';
-import { canCommentOnPlan, internalNotesAccess } from '../access/plan-policy.ts';
+import {
+	canCommentOnPlan,
+	canSeePersonOnPlan,
+	internalNotesAccess
+} from '../access/plan-policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, planComments, plans, users } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import { notify } from '../notifications/commands.ts';
+import { tokenLabels, type MayName } from '../tokens.ts';
 import { activeActors } from '../workspace/actors.ts';
 import type { PlanDocument } from '../../shared/enums.ts';
 import {
-	keepMentions,
-	mentionedIds,
 	type CommentAnchor,
 	type PlanCommentItem,
 	type PlanThreadItem
 } from '../../shared/plan-history.ts';
+import { mentionIdsOf } from '../../shared/tokens.ts';
 import { resolvePlanAccess, type ResolvedPlan } from './access.ts';
 import { planDocumentAudience } from './versions.ts';
 
 // Comments on plan documents: threads of one level, anchored to text with Yjs relative positions
 // (computed and resolved in the browser through y-prosemirror's mapping; the server stores them
-// as opaque base64). Mentions notify people who may open the document; replies notify the
-// thread's participants. Every change sends `plan.comment` {planId, document} so open pages refresh.
+// as opaque base64). A body is plain text with mention tokens (shared/tokens.ts), stored as
+// written and resolved for each reader; a mention notifies the person if they may open the
+// document. Replies notify the thread's participants. Every change sends `plan.comment`
+// {planId, document} so open pages refresh.
 
 export type CommentActor = Actor & { name: string };
 
@@ -64,10 +70,17 @@ async function announce(db: Db, resolved: ResolvedPlan, document: PlanDocument):
 	});
 }
 
-/** Keeps mentions of people who may open the document; returns the body and who to notify. */
-async function checkMentions(db: Db, planId: string, document: PlanDocument, body: string) {
-	const allowed = new Set(await peopleWhoMayOpen(db, planId, document, mentionedIds(body)));
-	return { body: keepMentions(body, (id) => allowed.has(id)), mentioned: [...allowed] };
+/**
+ * The people a body mentions who may open the document (the ones to notify). Every mention stays
+ * in the body: it carries no name, and each reader sees the name only if the rules let them.
+ */
+async function mentionedReaders(
+	db: Db,
+	planId: string,
+	document: PlanDocument,
+	body: string
+): Promise<string[]> {
+	return peopleWhoMayOpen(db, planId, document, mentionIdsOf(body));
 }
 
 const commentLink = (planId: string, threadId: string) => `/plans/${planId}#comment-${threadId}`;
@@ -132,11 +145,18 @@ export async function listThreads(
 				names.set(person.id, person.name);
 		}
 	}
+	const tokens = await tokenLabels(
+		db,
+		actor,
+		rows.filter((row) => !row.deletedAt && visible(row)).map((row) => row.body)
+	);
+	const mayName: MayName = (person) => canSeePersonOnPlan(actor, person);
 	const toItem = (row: (typeof rows)[number]): PlanCommentItem => ({
 		id: row.id,
 		authorId: row.authorId,
 		authorName: row.authorName,
 		body: row.deletedAt ? '' : row.body,
+		tokens: row.deletedAt ? [] : tokens(row.body, mayName),
 		createdAt: row.createdAt.toISOString(),
 		editedAt: row.editedAt ? row.editedAt.toISOString() : null,
 		deleted: row.deletedAt !== null
@@ -171,7 +191,8 @@ export async function createThread(
 ): Promise<{ id: string } | CommentError> {
 	if (!mayOpenDocument(resolved, input.document)) return 'not_found';
 	if (!mayComment(actor, resolved, input.document)) return 'forbidden';
-	const { body, mentioned } = await checkMentions(db, resolved.planId, input.document, input.body);
+	const body = input.body;
+	const mentioned = await mentionedReaders(db, resolved.planId, input.document, body);
 	const title = await planTitle(db, resolved.planId);
 	return db.transaction(async (tx) => {
 		const [row] = await tx
@@ -219,7 +240,8 @@ export async function replyToThread(
 	const thread = await findComment(db, resolved.planId, threadId);
 	if (!thread || thread.parentId || !mayOpenDocument(resolved, thread.document)) return 'not_found';
 	if (!mayComment(actor, resolved, thread.document)) return 'forbidden';
-	const { body, mentioned } = await checkMentions(db, resolved.planId, thread.document, input.body);
+	const body = input.body;
+	const mentioned = await mentionedReaders(db, resolved.planId, thread.document, body);
 	const participantRows = await db
 		.selectDistinct({ id: planComments.authorId })
 		.from(planComments)
@@ -282,13 +304,9 @@ export async function editComment(
 		return 'not_found';
 	if (comment.authorId !== actor.id || !mayComment(actor, resolved, comment.document))
 		return 'forbidden';
-	const { body, mentioned } = await checkMentions(
-		db,
-		resolved.planId,
-		comment.document,
-		input.body
-	);
-	const before = new Set(mentionedIds(comment.body));
+	const body = input.body;
+	const mentioned = await mentionedReaders(db, resolved.planId, comment.document, body);
+	const before = new Set(mentionIdsOf(comment.body));
 	const newly = mentioned.filter((id) => !before.has(id) && id !== actor.id);
 	const title = await planTitle(db, resolved.planId);
 	return db.transaction(async (tx) => {

@@ -42,7 +42,7 @@ export type DemoGoal = {
 export type DemoComment = {
 	author: string;
 	body: string;
-	/** Mentions `@[Name](id)` are written from `{email}` placeholders by the insert. */
+	/** Mentions are tokens `@[user:<e-mail>]`: the insert puts the person's id in place. */
 	daysAgo: number;
 };
 export type DemoThread = {
@@ -474,7 +474,7 @@ function partnerPlan(key: string): DemoPlan {
 							comments: [
 								{
 									author: admin,
-									body: `Pouvez-vous préciser les comptes visés pour le contrat multi-sites ? @[${user(owner).name}](${owner})`,
+									body: `Pouvez-vous préciser les comptes visés pour le contrat multi-sites ? @[user:${owner}]`,
 									daysAgo: 12
 								},
 								{
@@ -491,7 +491,7 @@ function partnerPlan(key: string): DemoPlan {
 							comments: [
 								{
 									author: manager,
-									body: `D’accord pour 32 % sur le froid, pas plus. @[${user(owner).name}](${owner}) tiens-moi au courant avant toute exception.`,
+									body: `D’accord pour 32 % sur le froid, pas plus. @[user:${owner}] tiens-moi au courant avant toute exception.`,
 									daysAgo: 5
 								}
 							],
@@ -874,8 +874,8 @@ function accountPlan(key: string): DemoPlan {
 									author: firstThreadAuthor,
 									body:
 										f.locale === 'fr'
-											? `Le calendrier du chantier tient-il toujours ? @[${user(owner).name}](${owner})`
-											: `Is the works schedule still on track? @[${user(owner).name}](${owner})`,
+											? `Le calendrier du chantier tient-il toujours ? @[user:${owner}]`
+											: `Is the works schedule still on track? @[user:${owner}]`,
 									daysAgo: 8
 								},
 								{

@@ -27,6 +27,7 @@ import {
 	SUMMARY_FIELD,
 	writeRichText
 } from '../../shared/plan-doc.ts';
+import { mentionToken } from '../../shared/tokens.ts';
 import { DEMO_USERS } from './demo.ts';
 import { DEMO_PLANS, type DemoPlan, type DemoThread } from './demo-plans.ts';
 
@@ -155,9 +156,9 @@ export async function insertDemoPlans(tx: Db, ctx: Context): Promise<PlanSeedSum
 	const day = (offset: number) => new Date(now.getTime() + offset * DAY).toISOString().slice(0, 10);
 	const accountRows = await tx.select({ id: accounts.id, name: accounts.name }).from(accounts);
 	const accountIds = new Map(accountRows.map((a) => [a.name, a.id]));
-	// Mentions are written with e-mails in demo-plans.ts: the ids exist only now.
+	// Mentions are written with e-mails in demo-plans.ts (`@[user:<e-mail>]`): the ids exist only now.
 	const withIds = (body: string) =>
-		body.replace(/\]\(([^)\s]+@[^)\s]+)\)/g, (_, e) => `](${ids(e)})`);
+		body.replace(/@\[user:([^\]\s]+@[^\]\s]+)\]/g, (_, e: string) => mentionToken(ids(e)));
 
 	const planRows: (Omit<typeof plans.$inferInsert, 'search'> & { search: SQL })[] = [];
 	const documentRows: (typeof planDocuments.$inferInsert)[] = [];
