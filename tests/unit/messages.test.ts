@@ -2,7 +2,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-	ACCOUNT_SIZES,
 	CHANNEL_KINDS,
 	IMPORT_KINDS,
 	ORGANISATION_KINDS,
