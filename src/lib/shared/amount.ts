@@ -154,7 +154,7 @@ export function amountMessage(error: Exclude<AmountError, 'empty'>, locale: Loca
  * getLocale(), which the server sets per request in handleLocale) → cents. An empty field is
  * `empty` (0, or error_required when `required`).
  */
-export const amountField = (options: AmountOptions & { required?: boolean; empty?: number } = {}) =>
+export const amountField = (options: AmountOptions & { required?: boolean } = {}) =>
 	z
 		.string()
 		.trim()
@@ -162,7 +162,7 @@ export const amountField = (options: AmountOptions & { required?: boolean; empty
 			const locale = getLocale();
 			const result = parseAmount(value, locale, options);
 			if (result.ok) return result.cents;
-			if (result.error === 'empty' && !options.required) return options.empty ?? 0;
+			if (result.error === 'empty' && !options.required) return 0;
 			const message =
 				result.error === 'empty' ? { key: 'error_required' } : amountMessage(result.error, locale);
 			ctx.addIssue({ code: 'custom', message: message.key, params: message.params });

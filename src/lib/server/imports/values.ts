@@ -11,7 +11,7 @@ import { amountMessage, parseAmount as parseAmountText } from '../../shared/amou
 import type { Locale } from '../../paraglide/runtime.js';
 
 // Cell parsers for imports: each returns the value, null for an empty cell, or an error message
-// key (messages/imports) the preview and the report translate.
+// key (messages/imports; amounts: messages/amount) the preview and the report translate.
 
 export type CellError = { error: string; params?: Record<string, string> };
 export type Cell<T> = { value: T | null } | CellError;
