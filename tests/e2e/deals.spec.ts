@@ -104,7 +104,7 @@ test('the registration form explains bad input and keeps what was typed', async 
 	await page.getByRole('button', { name: /submit the registration|soumettre/i }).click();
 	await expect(page.locator('#registration-account-name')).toHaveAttribute('aria-invalid', 'true');
 	await expect(page.locator('#registration-amount-error')).toHaveText(
-		/greater than zero|supérieur à zéro/
+		/negative amounts are not allowed|montants négatifs ne sont pas acceptés/i
 	);
 	await expect(page.locator('#registration-close-date-error')).toHaveText(
 		/today or later|aujourd’hui ou plus tard/

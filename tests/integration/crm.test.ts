@@ -25,12 +25,8 @@ import {
 	type CrmErrorCode
 } from '../../src/lib/server/crm/index.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
-import {
-	accountInput,
-	contactInput,
-	opportunityInput,
-	parseAmountToCents
-} from '../../src/lib/shared/schemas/crm.ts';
+import { accountInput, contactInput, opportunityInput } from '../../src/lib/shared/schemas/crm.ts';
+import { parseAmount } from '../../src/lib/shared/amount.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createTestOrganisation, createTestUser } from '../support/factories.ts';
 
@@ -63,14 +59,14 @@ const deal = (name: string, extra: Record<string, string> = {}) =>
 
 describe('CRM input', () => {
 	it('reads amounts typed with a comma or a dot, spaces and thousands separators', () => {
-		expect(parseAmountToCents('12 500,50')).toBe(1_250_050);
-		expect(parseAmountToCents('12500.5')).toBe(1_250_050);
-		expect(parseAmountToCents('1.234,56')).toBe(123_456);
-		expect(parseAmountToCents('1,234.56')).toBe(123_456);
-		expect(parseAmountToCents('12\u202f500 €')).toBe(1_250_000);
-		expect(parseAmountToCents('12,5,0')).toBeNull();
-		expect(parseAmountToCents('douze')).toBeNull();
-		expect(parseAmountToCents('-5')).toBeNull();
+		expect(parseAmount('12 500,50', 'fr')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('12500.5', 'fr')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('1.234,56', 'fr')).toEqual({ ok: true, cents: 123_456 });
+		expect(parseAmount('1,234.56', 'fr')).toEqual({ ok: true, cents: 123_456 });
+		expect(parseAmount('12\u202f500 €', 'fr')).toEqual({ ok: true, cents: 1_250_000 });
+		expect(parseAmount('12,5,0', 'fr')).toEqual({ ok: false, error: 'not_a_number' });
+		expect(parseAmount('douze', 'fr')).toEqual({ ok: false, error: 'not_a_number' });
+		expect(parseAmount('-5', 'fr')).toEqual({ ok: false, error: 'negative' });
 	});
 
 	it('normalises the domain and the SIREN and refuses bad ones with a field error', () => {

@@ -593,7 +593,7 @@ describe.each(drivers())('deal registration on %s', (driver) => {
 			accountName: { key: 'error_required' },
 			accountDomain: { key: 'deals_error_domain_invalid' },
 			accountSiren: { key: 'deals_error_siren_invalid' },
-			amount: { key: 'deals_error_amount_positive' },
+			amount: { key: 'amount_error_negative' },
 			expectedCloseDate: { key: 'deals_error_date_past' }
 		});
 		expect(parsed.failure.values).toMatchObject({ amount: '-5', notes: 'Keep me' });
@@ -610,7 +610,7 @@ describe.each(drivers())('deal registration on %s', (driver) => {
 		if (garbled.ok) return;
 		expect(garbled.failure.fieldErrors).toMatchObject({
 			accountId: { key: 'error_invalid' },
-			amount: { key: 'deals_error_amount_invalid' },
+			amount: { key: 'amount_error_not_a_number' },
 			expectedCloseDate: { key: 'deals_error_date_invalid' }
 		});
 	});

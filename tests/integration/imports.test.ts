@@ -154,7 +154,7 @@ describe.each(drivers())('CSV imports on %s', (driver) => {
 		expect(opps.job.errors.map((e) => [e.line, e.message])).toEqual([
 			[3, 'imports_error_date'],
 			[4, 'imports_error_account'],
-			[5, 'imports_error_amount'],
+			[5, 'amount_error_not_a_number'],
 			[6, 'imports_error_stage']
 		]);
 		const [renewal] = await database.db

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountKeys, matchReasons, sameAccount } from '../../src/lib/server/deals/conflicts.ts';
-import { earliestToday, parseAmountCents } from '../../src/lib/shared/schemas/deals.ts';
+import { parseAmount } from '../../src/lib/shared/amount.ts';
+import { earliestToday } from '../../src/lib/shared/schemas/deals.ts';
 
 const keys = (name: string, domain?: string | null, siren?: string | null) =>
 	accountKeys({ name, domain, siren });
@@ -52,21 +53,21 @@ describe('conflict matching', () => {
 
 describe('amounts typed in a form', () => {
 	it('reads French and English ways of writing an amount', () => {
-		expect(parseAmountCents('12 500,50')).toBe(1_250_050);
-		expect(parseAmountCents('12\u202f500,5')).toBe(1_250_050);
-		expect(parseAmountCents('12,500.50')).toBe(1_250_050);
-		expect(parseAmountCents('12500.50')).toBe(1_250_050);
-		expect(parseAmountCents('12.500,50')).toBe(1_250_050);
-		expect(parseAmountCents('12500')).toBe(1_250_000);
-		expect(parseAmountCents('12 500 €')).toBe(1_250_000);
+		expect(parseAmount('12 500,50', 'en')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('12\u202f500,5', 'en')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('12,500.50', 'en')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('12500.50', 'en')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('12.500,50', 'en')).toEqual({ ok: true, cents: 1_250_050 });
+		expect(parseAmount('12500', 'en')).toEqual({ ok: true, cents: 1_250_000 });
+		expect(parseAmount('12 500 €', 'en')).toEqual({ ok: true, cents: 1_250_000 });
 	});
 
-	it('refuses what is not an amount, and keeps the sign for the schema to refuse', () => {
-		expect(parseAmountCents('abc')).toBeNull();
-		expect(parseAmountCents('12,5,0')).toBeNull();
-		expect(parseAmountCents('1.2.3')).toBeNull();
-		expect(parseAmountCents('')).toBeNull();
-		expect(parseAmountCents('-5')).toBe(-500);
+	it('refuses what is not an amount, and negative amounts', () => {
+		expect(parseAmount('abc', 'en').ok).toBe(false);
+		expect(parseAmount('12,5,0', 'en').ok).toBe(false);
+		expect(parseAmount('1.2.3', 'en').ok).toBe(false);
+		expect(parseAmount('', 'en').ok).toBe(false);
+		expect(parseAmount('-5', 'en')).toEqual({ ok: false, error: 'negative' });
 	});
 
 	it('accepts a close date of today in every time zone', () => {

@@ -191,13 +191,16 @@ describe('import cells', () => {
 		expect(parseDate('12/31/2026')).toMatchObject({ error: 'imports_error_date' });
 	});
 
-	it('reads French and English amounts in cents', () => {
-		expect(parseAmount('12 500,50 €')).toEqual({ value: 1_250_050 });
-		expect(parseAmount('12,500.50')).toEqual({ value: 1_250_050 });
-		expect(parseAmount('1.250')).toEqual({ value: 125_000 });
-		expect(parseAmount('3000')).toEqual({ value: 300_000 });
-		expect(parseAmount('-5')).toMatchObject({ error: 'imports_error_amount' });
-		expect(parseAmount('abc')).toMatchObject({ error: 'imports_error_amount' });
+	it('reads French and English amounts in cents, in the importing person’s language', () => {
+		expect(parseAmount('12 500,50 €', 'fr')).toEqual({ value: 1_250_050 });
+		expect(parseAmount('12,500.50', 'fr')).toEqual({ value: 1_250_050 });
+		expect(parseAmount('1.250', 'fr')).toEqual({ value: 125_000 });
+		expect(parseAmount('1.250', 'en')).toEqual({ error: 'amount_error_decimals' });
+		expect(parseAmount('1,250', 'en')).toEqual({ value: 125_000 });
+		expect(parseAmount('3000', 'en')).toEqual({ value: 300_000 });
+		expect(parseAmount('', 'fr')).toEqual({ value: null });
+		expect(parseAmount('-5', 'fr')).toMatchObject({ error: 'amount_error_negative' });
+		expect(parseAmount('abc', 'fr')).toMatchObject({ error: 'amount_error_not_a_number' });
 	});
 
 	it('reads stage names in English and French', () => {

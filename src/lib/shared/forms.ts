@@ -38,7 +38,10 @@ export function issueToMessage(issue: z.core.$ZodIssue): MessageRef {
 		case 'invalid_type':
 			return issue.input === undefined ? { key: 'error_required' } : { key: 'error_invalid' };
 		case 'custom':
-			return { key: issue.message || 'error_invalid' };
+			// A custom issue's params are its message's (the amount parser's maximum, for one).
+			return issue.params
+				? { key: issue.message || 'error_invalid', params: issue.params }
+				: { key: issue.message || 'error_invalid' };
 		default:
 			return { key: 'error_invalid' };
 	}

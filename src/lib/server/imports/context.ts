@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
-import { organisations, regions } from '../db/schema.ts';
+import { organisations, regions, users } from '../db/schema.ts';
 import type { ImportKind } from '../../shared/enums.ts';
 import { foldText } from '../../shared/normalise.ts';
 import type { ImportMapping } from './fields.ts';
+import { baseLocale, isLocale, type Locale } from '../../paraglide/runtime.js';
 
 /** What every batch of one import needs: who imports, what, and the small lookup tables. */
 export type ImportContext = {
@@ -15,6 +16,11 @@ export type ImportContext = {
 	partners: Map<string, string>;
 	/** Regions by folded name and folded code. */
 	regions: Map<string, string>;
+	/**
+	 * How numbers in the file are read (amounts): the importing person's language, the same for
+	 * the preview and the run in the background.
+	 */
+	locale: Locale;
 };
 
 export async function loadImportContext(
@@ -43,7 +49,12 @@ export async function loadImportContext(
 		regionMap.set(foldText(row.name), row.id);
 		regionMap.set(foldText(row.code), row.id);
 	}
-	return { actor, kind, mapping, partners, regions: regionMap };
+	const [person] = await db
+		.select({ locale: users.locale })
+		.from(users)
+		.where(eq(users.id, actor.id));
+	const locale = person && isLocale(person.locale) ? person.locale : baseLocale;
+	return { actor, kind, mapping, partners, regions: regionMap, locale };
 }
 
 /** The cell of a field in a record, or undefined when the field is not mapped. */

@@ -55,7 +55,7 @@ export async function applyOpportunities(
 			partnerId: ownPartnerId(actor) ?? readPartner(context, row),
 			name: name ?? '',
 			stage: row.read('stage', parseStage),
-			amountCents: row.read('amount', parseAmount),
+			amountCents: row.read('amount', (text) => parseAmount(text, context.locale)),
 			closeDate: row.read('closeDate', parseDate),
 			probability: row.read('probability', parseProbability),
 			nextStep: row.text('nextStep', 500),

@@ -7,9 +7,11 @@ import {
 	type Tier
 } from '../../shared/enums.ts';
 import { foldText } from '../../shared/normalise.ts';
+import { amountMessage, parseAmount as parseAmountText } from '../../shared/amount.ts';
+import type { Locale } from '../../paraglide/runtime.js';
 
 // Cell parsers for imports: each returns the value, null for an empty cell, or an error message
-// key (messages/imports) the preview and the report translate.
+// key (messages/imports; amounts: messages/amount) the preview and the report translate.
 
 export type CellError = { error: string; params?: Record<string, string> };
 export type Cell<T> = { value: T | null } | CellError;
@@ -33,23 +35,17 @@ export function parseDate(text: string | undefined): Cell<string> {
 	return { value: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
-/** An amount in cents: "12 500,50 €", "12,500.50", "12500" — at most two decimals, not negative. */
-export function parseAmount(text: string | undefined): Cell<number> {
+/**
+ * An amount in cents, read by the one amount parser in the importing person's language
+ * ("12 500,50 €", "12,500.50", "12500"); its refusals are the parser's messages (messages/amount).
+ */
+export function parseAmount(text: string | undefined, locale: Locale): Cell<number> {
 	if (isBlank(text)) return { value: null };
-	const t = text!.trim();
-	let compact = t.replace(/[\s\u00a0\u202f€$£]|EUR/gi, '');
-	// The last , or . followed by 1–2 digits is the decimal mark; the others group thousands.
-	const decimal = compact.match(/[.,](\d{1,2})$/);
-	if (decimal) {
-		compact = compact.slice(0, -decimal[0].length).replace(/[.,]/g, '') + '.' + decimal[1];
-	} else {
-		compact = compact.replace(/[.,](?=\d{3}(\D|$))/g, '');
-	}
-	if (!/^\d+(\.\d{1,2})?$/.test(compact))
-		return { error: 'imports_error_amount', params: { value: t } };
-	const cents = Math.round(Number(compact) * 100);
-	if (!Number.isSafeInteger(cents)) return { error: 'imports_error_amount', params: { value: t } };
-	return { value: cents };
+	const result = parseAmountText(text!, locale);
+	if (result.ok) return { value: result.cents };
+	if (result.error === 'empty') return { value: null };
+	const message = amountMessage(result.error, locale);
+	return { error: message.key, params: message.params as Record<string, string> | undefined };
 }
 
 /** 0–100, with or without "%". */

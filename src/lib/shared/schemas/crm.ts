@@ -1,17 +1,16 @@
 import { z } from 'zod';
+import { amountField } from '../amount.ts';
 import { ACCOUNT_SIZES, STAGES } from '../enums.ts';
 import { optionalUuid, text } from '../forms.ts';
 import { normaliseDomain, normaliseSiren } from '../normalise.ts';
 
 // Input of the CRM records (accounts, contacts, opportunities), shared by the pages, the pipeline
-// and the CSV import. Forms post strings: empty fields become null, amounts are typed in euros
-// ("12 500,50") and stored in cents.
+// and the CSV import. Forms post strings: empty fields become null, amounts are read by the one
+// amount parser (shared/amount.ts) and stored in cents; an empty amount is 0.
 
 export const CRM_NAME_MAX = 200;
 export const CRM_TEXT_MAX = 200;
 export const CRM_LONG_TEXT_MAX = 2000;
-/** 100 billion euros: more is a typing mistake. */
-export const AMOUNT_MAX_CENTS = 10_000_000_000_000;
 
 /** An optional text field: trimmed, empty → null. */
 const optionalText = (max: number) =>
@@ -45,55 +44,6 @@ const uuidList = (max: number) =>
 		(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
 		z.array(z.uuid()).max(max)
 	);
-
-/**
- * Euros as people type them → cents. Spaces (also non-breaking) and apostrophes group thousands;
- * the decimal separator is a comma or a dot followed by one or two digits; "1,234.50" and
- * "1.234,50" work too. Returns null when the text is not an amount.
- */
-export function parseAmountToCents(input: string): number | null {
-	const compact = input.replace(/[\s\u00a0\u202f'’€]/g, '').replace(/eur$/i, '');
-	if (compact === '') return null;
-	let whole = compact;
-	let decimals = '';
-	const match = compact.match(/^(.*)[.,](\d{1,2})$/);
-	if (match) {
-		whole = match[1];
-		decimals = match[2];
-	}
-	// What remains before the decimals may group thousands with the other separator.
-	if (/[.,]/.test(whole)) {
-		if (!/^\d{1,3}([.,]\d{3})+$/.test(whole)) return null;
-		const separators = new Set(whole.replace(/\d/g, ''));
-		if (separators.size > 1) return null;
-		if (match && separators.has(compact[match[1].length])) return null;
-		whole = whole.replace(/[.,]/g, '');
-	}
-	if (!/^\d+$/.test(whole)) return null;
-	const cents = Number(whole) * 100 + Number(decimals.padEnd(2, '0'));
-	return Number.isSafeInteger(cents) ? cents : null;
-}
-
-/** Cents → the text a form shows again ("12500.5" → "12 500,50" in French is the page's job). */
-export function centsToInput(cents: number): string {
-	const whole = Math.trunc(cents / 100);
-	const rest = Math.abs(cents % 100);
-	return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0')}`;
-}
-
-const amount = () =>
-	z
-		.string()
-		.trim()
-		.transform((value, ctx) => {
-			if (value === '') return 0;
-			const cents = parseAmountToCents(value);
-			if (cents === null || cents > AMOUNT_MAX_CENTS) {
-				ctx.addIssue({ code: 'custom', message: 'crm_error_amount' });
-				return z.NEVER;
-			}
-			return cents;
-		});
 
 const day = () =>
 	z
@@ -225,7 +175,7 @@ export const opportunityInput = z
 		partnerId: maybeUuid(),
 		ownerId: maybeUuid(),
 		stage: z.enum(STAGES),
-		amountCents: amount(),
+		amountCents: amountField(),
 		closeDate: day(),
 		/** null = the stage's default probability. */
 		probability: probability(),

@@ -1,38 +1,15 @@
 import { z } from 'zod';
+import { amountField } from '../amount.ts';
 import { REGISTRATION_STATUSES } from '../enums.ts';
 import { normaliseCompanyName, normaliseDomain, normaliseSiren } from '../normalise.ts';
 
-// Input of the deal registration pages (/registrations…). Forms post strings; amounts are typed
-// the French or the English way and stored in cents.
+// Input of the deal registration pages (/registrations…). Forms post strings; amounts are read by
+// the one amount parser (shared/amount.ts) and stored in cents.
 
 export const ACCOUNT_NAME_MAX = 160;
 export const PRODUCTS_MAX = 500;
 export const NOTES_MAX = 4000;
 export const REASON_MAX = 1000;
-/** 10 billion: far above any real deal, far below what a bigint or a JS number loses. */
-export const AMOUNT_MAX_CENTS = 1_000_000_000_000;
-
-/**
- * "12 500,50" / "12,500.50" / "12500.5" / "€ 12 500" → 1250050 cents; null when it is not an
- * amount. The last "," or "." followed by one or two digits is the decimal separator; spaces,
- * apostrophes and the other separator group thousands.
- */
-export function parseAmountCents(input: string): number | null {
-	const compact = input.replace(/[\s\u00a0\u202f'’€]/g, '').replace(/eur$/i, '');
-	if (!/^-?[\d.,]+$/.test(compact)) return null;
-	const negative = compact.startsWith('-');
-	const body = negative ? compact.slice(1) : compact;
-	const decimal = body.match(/[.,](\d{1,2})$/);
-	const whole = decimal ? body.slice(0, -decimal[0].length) : body;
-	// Thousands separators must separate groups of three digits.
-	if (!/^\d{1,3}([.,]?\d{3})*$/.test(whole) && !/^\d+$/.test(whole)) return null;
-	const units = Number(whole.replace(/[.,]/g, ''));
-	const cents = decimal ? Number(decimal[1].padEnd(2, '0')) : 0;
-	const value = units * 100 + cents;
-	if (!Number.isSafeInteger(value)) return null;
-	return negative ? -value : value;
-}
-
 /**
  * The earliest "today" anywhere (UTC−12): a close date on or after it is today or later for
  * whoever types it, whatever their time zone.
@@ -49,26 +26,10 @@ const optionalText = (max: number) =>
 		.optional()
 		.transform((v) => (v ? v : null));
 
+/** Required, and more than zero: a registration of nothing is no deal. */
 const amount = z
 	.string({ error: 'error_required' })
-	.trim()
-	.min(1, 'error_required')
-	.transform((v, ctx) => {
-		const cents = parseAmountCents(v);
-		if (cents === null) {
-			ctx.addIssue({ code: 'custom', message: 'deals_error_amount_invalid' });
-			return z.NEVER;
-		}
-		if (cents <= 0) {
-			ctx.addIssue({ code: 'custom', message: 'deals_error_amount_positive' });
-			return z.NEVER;
-		}
-		if (cents > AMOUNT_MAX_CENTS) {
-			ctx.addIssue({ code: 'custom', message: 'deals_error_amount_too_big' });
-			return z.NEVER;
-		}
-		return cents;
-	});
+	.pipe(amountField({ required: true, allowZero: false }));
 
 const closeDate = z
 	.string({ error: 'error_required' })
