@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { z } from 'zod';
+import { isId } from '$lib/shared/ids';
 import { requireUser } from '$lib/server/access/guard';
 import { countUnread, listNotifications, markRead } from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
@@ -33,7 +33,7 @@ export const actions: Actions = {
 		if (
 			ids.length === 0 ||
 			ids.length > 100 ||
-			!ids.every((id) => z.uuid().safeParse(id).success)
+			!ids.every(isId)
 		) {
 			return fail(400, { message: 'Choose between 1 and 100 notifications.' });
 		}

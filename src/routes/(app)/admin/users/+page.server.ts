@@ -1,3 +1,4 @@
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	invitePerson,
@@ -7,14 +8,7 @@ import {
 	listRegions,
 	listTeams
 } from '$lib/server/workspace';
-import {
-	invalid,
-	invitationActions,
-	inviteContext,
-	requireWorkspaceAdmin,
-	runCommand,
-	succeeded
-} from '$lib/server/workspace/edge';
+import { invitationActions, inviteContext, requireWorkspaceAdmin } from '$lib/server/workspace/edge';
 import { inviteSchema, peopleFilterSchema, searchParamsObject } from '$lib/shared/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -45,7 +39,7 @@ export const actions: Actions = {
 		const tag = { action: 'invite' };
 		const parsed = parseForm(inviteSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			invitePerson(event.locals.runtime.db, user, parsed.data, inviteContext(event))
 		);
 		if (!result.ok) return result.failure;

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	getOrganisation,
@@ -9,15 +10,7 @@ import {
 	listTeams,
 	updateOrganisation
 } from '$lib/server/workspace';
-import {
-	commandContext,
-	invalid,
-	invitationActions,
-	inviteContext,
-	requireWorkspaceAdmin,
-	runCommand,
-	succeeded
-} from '$lib/server/workspace/edge';
+import { commandContext, invitationActions, inviteContext, requireWorkspaceAdmin } from '$lib/server/workspace/edge';
 import {
 	inviteSchema,
 	organisationStatusSchema,
@@ -53,7 +46,7 @@ export const actions: Actions = {
 		const tag = { action: 'update' };
 		const parsed = parseForm(updateOrganisationSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updateOrganisation(
 				event.locals.runtime.db,
 				user,
@@ -74,7 +67,7 @@ export const actions: Actions = {
 		const tag = { action: 'status' };
 		const parsed = parseForm(organisationStatusSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updateOrganisation(
 				event.locals.runtime.db,
 				user,
@@ -97,7 +90,7 @@ export const actions: Actions = {
 		const tag = { action: 'invite' };
 		const parsed = parseForm(inviteSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			invitePerson(event.locals.runtime.db, user, parsed.data, inviteContext(event))
 		);
 		if (!result.ok) return result.failure;
