@@ -6,7 +6,7 @@ const UNIQUE_VIOLATION = '23505';
 /** A unique constraint refused the write: two requests creating one thing at the same moment. */
 export function isUniqueViolation(cause: unknown): boolean {
 	const seen = new Set<unknown>();
-	for (let e: unknown = cause; e && typeof e === 'object' && !seen.has(e); ) {
+	for (let e: unknown = cause; e && typeof e === 'object' && !seen.has(e);) {
 		seen.add(e);
 		if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
 		e = (e as { cause?: unknown }).cause;

@@ -127,7 +127,8 @@ export async function getChannel(db: Db, actor: Actor, id: string): Promise<Chan
 /** Community channels: the distinct partner companies named, at least two. */
 async function communityOrganisations(db: Db, ids: readonly string[]): Promise<string[]> {
 	const unique = [...new Set(ids)];
-	if (unique.length < 2) throw new DomainError('COMMUNITY_NEEDS_PARTNERS', { field: 'organisationIds' });
+	if (unique.length < 2)
+		throw new DomainError('COMMUNITY_NEEDS_PARTNERS', { field: 'organisationIds' });
 	const rows = await db
 		.select({ id: organisations.id })
 		.from(organisations)
@@ -197,7 +198,8 @@ export async function updateChannel(
 	const description = change.description.trim();
 	if (!name) throw new DomainError('EMPTY', { field: 'name' });
 	if (name.length > CHANNEL_NAME_MAX) throw new DomainError('TOO_LONG', { field: 'name' });
-	if (description.length > CHANNEL_DESCRIPTION_MAX) throw new DomainError('TOO_LONG', { field: 'description' });
+	if (description.length > CHANNEL_DESCRIPTION_MAX)
+		throw new DomainError('TOO_LONG', { field: 'description' });
 	const organisationIds =
 		channel.kind === 'community' && change.organisationIds
 			? await communityOrganisations(db, change.organisationIds)

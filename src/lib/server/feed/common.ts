@@ -25,7 +25,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 	if (field === 'attachmentIds') throw new DomainError('ATTACHMENT_INVALID', { field });
 	if (issue.message === 'feed_error_too_long' || issue.code === 'too_big')
 		throw new DomainError('TOO_LONG', { field });
-	if (issue.message === 'feed_error_empty' || issue.code === 'too_small') throw new DomainError('EMPTY', { field });
+	if (issue.message === 'feed_error_empty' || issue.code === 'too_small')
+		throw new DomainError('EMPTY', { field });
 	throw new DomainError('FORBIDDEN', { field });
 }
 

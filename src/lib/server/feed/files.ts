@@ -314,7 +314,8 @@ export async function claimAttachments(
 			)
 		)
 		.returning();
-	if (rows.length !== ids.length) throw new DomainError('ATTACHMENT_INVALID', { field: 'attachmentIds' });
+	if (rows.length !== ids.length)
+		throw new DomainError('ATTACHMENT_INVALID', { field: 'attachmentIds' });
 	const byId = new Map(rows.map((row) => [row.id, row]));
 	return ids.map((id) => toAttachmentItem(byId.get(id)!));
 }

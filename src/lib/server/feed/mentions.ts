@@ -42,7 +42,8 @@ export async function checkMentions(
 	const item = itemByActor(actor);
 	if (people.length !== ids.length) throw new DomainError('MENTION_FORBIDDEN', { field: 'body' });
 	for (const person of people) {
-		if (!canMention(actor, channel, item, person)) throw new DomainError('MENTION_FORBIDDEN', { field: 'body' });
+		if (!canMention(actor, channel, item, person))
+			throw new DomainError('MENTION_FORBIDDEN', { field: 'body' });
 	}
 	return ids;
 }
@@ -150,7 +151,8 @@ export async function mentionCandidates(
 	if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
 	if (input.postId) {
 		const found = await visiblePost(db, actor, input.postId);
-		if (!found || found.channel.id !== channel.id) throw new DomainError('NOT_FOUND', { field: 'postId' });
+		if (!found || found.channel.id !== channel.id)
+			throw new DomainError('NOT_FOUND', { field: 'postId' });
 	}
 	const item = itemByActor(actor);
 	const q = likePrefix(input.q.trim().slice(0, 80));

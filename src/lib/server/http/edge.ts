@@ -46,8 +46,7 @@ export type EdgeFailure = FormFailure &
 	};
 export type EdgeSuccess = ActionTag & { success: MessageRef };
 export type Outcome<T> =
-	| { ok: true; value: T }
-	| { ok: false; failure: ActionFailure<EdgeFailure> };
+	{ ok: true; value: T } | { ok: false; failure: ActionFailure<EdgeFailure> };
 
 /** The form again with the schema's field errors (parseForm's failure). */
 export function invalid(failure: FormFailure, tag: ActionTag): ActionFailure<EdgeFailure> {

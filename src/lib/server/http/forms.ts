@@ -89,8 +89,7 @@ export function parseForm<S extends z.ZodType>(
 		fieldErrors[field] ??= issueToMessage(issue);
 	}
 	const first = Object.values(fieldErrors)[0];
-	const message =
-		options.message === 'first-field' && first ? first : { key: 'error_form' };
+	const message = options.message === 'first-field' && first ? first : { key: 'error_form' };
 	return { ok: false, failure: { message, fieldErrors, values: keptValues(formData) } };
 }
 

@@ -1,4 +1,3 @@
-
 import { crmChoices, listAccounts } from '$lib/server/crm';
 import { crmUser } from '$lib/server/crm/edge';
 import { searchParamsObject } from '$lib/shared/schemas/admin';

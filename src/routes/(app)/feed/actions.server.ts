@@ -70,9 +70,7 @@ export const feedActions = {
 		const tag = { action: 'delete', id: String(formData.get('postId') ?? '') };
 		const parsed = parseForm(postIdInput, formData, { message: 'first-field' });
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runAction(formData, tag, () =>
-			deletePost(db, user, parsed.data.postId)
-		);
+		const result = await runAction(formData, tag, () => deletePost(db, user, parsed.data.postId));
 		if (!result.ok) return result.failure;
 		return tag;
 	},

@@ -8,7 +8,11 @@ import {
 	listRegions,
 	listTeams
 } from '$lib/server/workspace';
-import { invitationActions, inviteContext, requireWorkspaceAdmin } from '$lib/server/workspace/edge';
+import {
+	invitationActions,
+	inviteContext,
+	requireWorkspaceAdmin
+} from '$lib/server/workspace/edge';
 import { inviteSchema, peopleFilterSchema, searchParamsObject } from '$lib/shared/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -10,7 +10,12 @@ import {
 	listTeams,
 	updateOrganisation
 } from '$lib/server/workspace';
-import { commandContext, invitationActions, inviteContext, requireWorkspaceAdmin } from '$lib/server/workspace/edge';
+import {
+	commandContext,
+	invitationActions,
+	inviteContext,
+	requireWorkspaceAdmin
+} from '$lib/server/workspace/edge';
 import {
 	inviteSchema,
 	organisationStatusSchema,
