@@ -21,7 +21,7 @@ import {
 	updateAccount,
 	updateContact,
 	updateOpportunity,
-	type ActingUser,
+	type ActingUser
 } from '../../src/lib/server/crm/index.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import {

@@ -12,7 +12,7 @@ import {
 	rejectRegistration,
 	scheduleDealJobs,
 	submitRegistration,
-	type ActingUser,
+	type ActingUser
 } from '../../src/lib/server/deals/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import { startJobRunner } from '../../src/lib/server/jobs/index.ts';

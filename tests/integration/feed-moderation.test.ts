@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
+import { DomainError } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../src/lib/server/db/index.ts';

@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
+import { DomainError } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import {
 	listOwnerCandidates,
 	listPartners,
 	updatePartner,
-	type HealthInputs,
+	type HealthInputs
 } from '../../src/lib/server/partners/index.ts';
 import {
 	createPartnerOrganisation,

@@ -22,7 +22,7 @@ import {
 	sharePlan,
 	unpublishPlan,
 	visiblePlans,
-	plansProvider,
+	plansProvider
 } from '../../src/lib/server/plans/index.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
@@ -67,7 +67,9 @@ const actor = (u: TestUser): Actor & { name: string } => ({
 	name: u.user.name
 });
 
-async function refused(work: Promise<unknown>): Promise<{ code: DomainErrorCode; planId?: string }> {
+async function refused(
+	work: Promise<unknown>
+): Promise<{ code: DomainErrorCode; planId?: string }> {
 	try {
 		await work;
 	} catch (cause) {

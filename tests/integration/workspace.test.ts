@@ -23,7 +23,7 @@ import {
 	resendInvitation,
 	revokeInvitation,
 	updateOrganisation,
-	type ActingUser,
+	type ActingUser
 } from '../../src/lib/server/workspace/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import type { OrganisationKind, Role } from '../../src/lib/shared/enums.ts';
