@@ -28,11 +28,17 @@ type MessageFn = (params: object, options: { locale: Locale }) => string;
 const messages = m as unknown as Record<string, MessageFn | undefined>;
 
 const sentence = (key: string, locale: Locale) => messages[key]!({}, { locale });
-const inLocale = <T>(locale: Locale, work: () => T | Promise<T>): Promise<T> =>
-	paraglideMiddleware(
+async function inLocale<T>(locale: Locale, work: () => T | Promise<T>): Promise<T> {
+	let result: T | undefined;
+	await paraglideMiddleware(
 		new Request('http://relais.test/', { headers: { cookie: `PARAGLIDE_LOCALE=${locale}` } }),
-		async () => work()
+		async () => {
+			result = await work();
+			return new Response();
+		}
 	);
+	return result as T;
+}
 
 function typed(): FormData {
 	const formData = new FormData();
@@ -262,7 +268,12 @@ describe('jsonEndpoint', () => {
 
 describe('the JSON endpoints speak the reader’s language', () => {
 	const planId = crypto.randomUUID();
-	const endpoints = [
+	const endpoints: {
+		name: string;
+		post: unknown;
+		params: Record<string, string>;
+		hint: string;
+	}[] = [
 		{ name: 'feed posts', post: feedPosts.POST, params: {}, hint: 'feed_error_empty' },
 		{ name: 'notifications', post: notifications.POST, params: {}, hint: 'notifications_api_hint' },
 		{
