@@ -264,6 +264,23 @@ describe('jsonEndpoint', () => {
 		const served = await call(watchedPost('{"name":"Ada"}').request);
 		expect(await served.json()).toEqual({ hello: 'Ada' });
 	});
+
+	it('gives a body refused by a check naming a domain message that domain code', async () => {
+		const named = jsonEndpoint(
+			{ body: z.object({ body: z.string().min(1, 'feed_error_empty') }) },
+			() => Response.json({})
+		);
+		const response = await inLocale('en', () =>
+			named(event(watchedPost('{"body":""}').request, someone))
+		);
+		expect(response.status).toBe(400);
+		expect(await response.json()).toEqual({
+			message: sentence('feed_error_empty', 'en'),
+			code: 'EMPTY',
+			field: 'body',
+			key: 'feed_error_empty'
+		});
+	});
 });
 
 describe('the JSON endpoints speak the reader’s language', () => {

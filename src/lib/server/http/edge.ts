@@ -4,7 +4,7 @@ import { m } from '../../paraglide/messages.js';
 import { issueToMessage, type FormFailure, type MessageRef } from '../../shared/forms.ts';
 import { TEXT_CHARACTERS_KEY } from '../../shared/text-input.ts';
 import type { SessionUser } from '../auth/sessions.ts';
-import { DomainError, type DomainErrorCode } from '../errors.ts';
+import { DOMAIN_ERRORS, DomainError, type DomainErrorCode } from '../errors.ts';
 import { keptValues } from './forms.ts';
 import { readJsonBody } from './json.ts';
 
@@ -163,12 +163,18 @@ export type JsonContext<S, E extends RequestEvent = RequestEvent> = {
 	body: Input<S>;
 };
 
+/** The code whose message a schema names for a check (`.min(1, 'feed_error_empty')` → EMPTY). */
+const CODE_OF_KEY = new Map<string, string>(
+	Object.entries(DOMAIN_ERRORS).map(([code, spec]) => [spec.key, code])
+);
+
 /** A JSON body refused by its schema: 400 with the hint, or the first issue's message. */
 function bodyRefusal(issues: z.core.$ZodIssue[], hint: string | undefined): Response {
 	const issue = issues[0];
 	const field = issue ? String(issue.path[0] ?? '') || undefined : undefined;
-	const ref = hint ? { key: hint } : issue ? issueToMessage(issue) : { key: 'error_invalid' };
-	return jsonMessage(400, ref, { code: 'INVALID', field });
+	const own = issue ? issueToMessage(issue) : { key: 'error_invalid' };
+	const code = CODE_OF_KEY.get(own.key) ?? 'INVALID';
+	return jsonMessage(400, hint ? { key: hint } : own, { code, field });
 }
 
 /**
