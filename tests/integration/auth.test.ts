@@ -14,7 +14,7 @@ import {
 } from '../../src/lib/server/auth/index.ts';
 import { SESSION_TTL } from '../../src/lib/server/auth/sessions.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
-import { WorkspaceError } from '../../src/lib/server/workspace/errors.ts';
+import { DomainError } from '../../src/lib/server/errors.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
 
@@ -26,7 +26,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 	try {
 		await promise;
 	} catch (error) {
-		if (error instanceof AuthError || error instanceof WorkspaceError) return error.code;
+		if (error instanceof AuthError || error instanceof DomainError) return error.code;
 		throw error;
 	}
 	return 'NO_ERROR';

@@ -1,3 +1,4 @@
+import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -5,7 +6,6 @@ import {
 	createAccount,
 	createContact,
 	createOpportunity,
-	CrmError,
 	deleteAccount,
 	deleteContact,
 	deleteOpportunity,
@@ -21,8 +21,7 @@ import {
 	updateAccount,
 	updateContact,
 	updateOpportunity,
-	type ActingUser,
-	type CrmErrorCode
+	type ActingUser
 } from '../../src/lib/server/crm/index.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { accountInput, contactInput, opportunityInput } from '../../src/lib/shared/schemas/crm.ts';
@@ -42,12 +41,12 @@ function actorOf(t: Awaited<ReturnType<typeof createTestUser>>): ActingUser {
 	};
 }
 
-async function refusal(promise: Promise<unknown>): Promise<CrmErrorCode | 'none'> {
+async function refusal(promise: Promise<unknown>): Promise<DomainErrorCode | 'none'> {
 	try {
 		await promise;
 		return 'none';
 	} catch (cause) {
-		if (cause instanceof CrmError) return cause.code;
+		if (cause instanceof DomainError) return cause.code;
 		throw cause;
 	}
 }
@@ -268,9 +267,9 @@ describe.each(drivers())('CRM records on %s', (driver) => {
 		} catch (cause) {
 			caught = cause;
 		}
-		expect(caught).toBeInstanceOf(CrmError);
-		expect((caught as CrmError).code).toBe('STALE');
-		expect((caught as CrmError).current).toMatchObject({ name: 'First edit', version: 2 });
+		expect(caught).toBeInstanceOf(DomainError);
+		expect((caught as DomainError).code).toBe('STALE');
+		expect((caught as DomainError).current).toMatchObject({ name: 'First edit', version: 2 });
 		expect(await getOpportunity(db, admin, o.id)).toMatchObject({
 			name: 'First edit',
 			amountCents: 50_000,

@@ -1,3 +1,4 @@
+import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables, type Db } from '../../src/lib/server/db/index.ts';
@@ -5,15 +6,13 @@ import {
 	approveRegistration,
 	dealJobHandlers,
 	DEALS_EXPIRE_JOB,
-	DealError,
 	expireRegistrations,
 	getRegistration,
 	listRegistrations,
 	rejectRegistration,
 	scheduleDealJobs,
 	submitRegistration,
-	type ActingUser,
-	type DealErrorCode
+	type ActingUser
 } from '../../src/lib/server/deals/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import { startJobRunner } from '../../src/lib/server/jobs/index.ts';
@@ -61,11 +60,11 @@ const acting = (u: TestUser): ActingUser => ({
 	name: u.user.name
 });
 
-async function refusal(promise: Promise<unknown>): Promise<DealErrorCode> {
+async function refusal(promise: Promise<unknown>): Promise<DomainErrorCode> {
 	try {
 		await promise;
 	} catch (error) {
-		if (error instanceof DealError) return error.code;
+		if (error instanceof DomainError) return error.code;
 		throw error;
 	}
 	throw new Error('The command was expected to be refused');

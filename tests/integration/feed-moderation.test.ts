@@ -1,3 +1,4 @@
+import { DomainError } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../src/lib/server/db/index.ts';
@@ -5,7 +6,6 @@ import {
 	createComment,
 	createPost,
 	FEED_DIGEST_JOB,
-	FeedError,
 	feedJobHandlers,
 	getFeedPreferences,
 	getPost,
@@ -29,7 +29,7 @@ async function codeOf(work: () => Promise<unknown>): Promise<string> {
 		await work();
 		return 'ok';
 	} catch (error) {
-		if (error instanceof FeedError) return error.code;
+		if (error instanceof DomainError) return error.code;
 		throw error;
 	}
 }

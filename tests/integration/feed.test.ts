@@ -1,3 +1,4 @@
+import { DomainError } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,6 @@ import {
 	createPost,
 	deletePost,
 	editPost,
-	FeedError,
 	getChannel,
 	getPost,
 	listChannels,
@@ -31,13 +31,13 @@ import { createTestUser, type TestUser } from '../support/factories.ts';
 
 const log = pino({ level: 'silent' });
 
-/** Runs `work` and returns the FeedError code it threw (or 'ok'). */
+/** Runs `work` and returns the DomainError code it threw (or 'ok'). */
 async function codeOf(work: () => Promise<unknown>): Promise<string> {
 	try {
 		await work();
 		return 'ok';
 	} catch (error) {
-		if (error instanceof FeedError) return error.code;
+		if (error instanceof DomainError) return error.code;
 		throw error;
 	}
 }

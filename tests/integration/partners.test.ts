@@ -1,3 +1,4 @@
+import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../src/lib/server/db/index.ts';
@@ -6,14 +7,11 @@ import {
 	getPartnerDetail,
 	listOwnerCandidates,
 	listPartners,
-	PartnerError,
 	updatePartner,
-	type HealthInputs,
-	type PartnerErrorCode
+	type HealthInputs
 } from '../../src/lib/server/partners/index.ts';
 import {
 	createPartnerOrganisation,
-	WorkspaceError,
 	type ActingUser
 } from '../../src/lib/server/workspace/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
@@ -50,11 +48,11 @@ function form(values: Record<string, string>): FormData {
 	return data;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<PartnerErrorCode | string> {
+async function refusal(promise: Promise<unknown>): Promise<DomainErrorCode | string> {
 	try {
 		await promise;
 	} catch (error) {
-		if (error instanceof PartnerError || error instanceof WorkspaceError) return error.code;
+		if (error instanceof DomainError || error instanceof DomainError) return error.code;
 		throw error;
 	}
 	throw new Error('The command was expected to be refused');
@@ -452,7 +450,7 @@ describe.each(drivers())('the partner directory on %s', (driver) => {
 		for (const ownerId of [people.admin.id, people.alphaAdmin.id, crypto.randomUUID()]) {
 			expect(
 				await refusal(updatePartner(database.db, people.manager, { partnerId: delta.id, ownerId }))
-			).toBe('UNKNOWN_OWNER');
+			).toBe('UNKNOWN_PARTNER_OWNER');
 		}
 		expect((await listOwnerCandidates(database.db)).map((o) => o.name)).toEqual([
 			'Manon Manager',

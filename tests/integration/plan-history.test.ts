@@ -603,7 +603,7 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 			).toBe(404);
 		});
 
-		it('names versions for editors, restores for managers only, and checks origin and body', async () => {
+		it('names versions for editors, restores for managers only, and checks the body', async () => {
 			const p = { id: betaPlanId };
 			const base = `/api/plans/${betaPlanId}`;
 			const named = await call(versionsRoute.POST, betaMember, `${base}/versions`, p, {
@@ -620,15 +620,7 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 					})
 				).status
 			).toBe(400);
-			expect(
-				(
-					await call(versionsRoute.POST, betaMember, `${base}/versions`, p, {
-						method: 'POST',
-						body: { document: 'shared', name: 'x' },
-						origin: 'https://evil.test'
-					})
-				).status
-			).toBe(403);
+			// Another origin is refused by handleOrigin before any route (security-http.test.ts).
 			const list = (await (await call(versionsRoute.GET, admin, `${base}/versions`, p)).json()) as {
 				versions: { id: string; name: string; authors: string[] }[];
 			};

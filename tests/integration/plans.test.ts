@@ -1,3 +1,4 @@
+import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
 import { and, eq, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +16,13 @@ import {
 	planAccessFacts,
 	planButton,
 	planViewer,
-	PlanError,
 	publishPlan,
 	resolvePlanAccess,
 	setPersonAccess,
 	sharePlan,
 	unpublishPlan,
 	visiblePlans,
-	plansProvider,
-	type PlanErrorCode
+	plansProvider
 } from '../../src/lib/server/plans/index.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
@@ -68,11 +67,13 @@ const actor = (u: TestUser): Actor & { name: string } => ({
 	name: u.user.name
 });
 
-async function refused(work: Promise<unknown>): Promise<{ code: PlanErrorCode; planId?: string }> {
+async function refused(
+	work: Promise<unknown>
+): Promise<{ code: DomainErrorCode; planId?: string }> {
 	try {
 		await work;
 	} catch (cause) {
-		if (cause instanceof PlanError) return { code: cause.code, planId: cause.planId };
+		if (cause instanceof DomainError) return { code: cause.code, planId: cause.existingId };
 		throw cause;
 	}
 	throw new Error('expected a refusal');

@@ -288,7 +288,10 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 			const forged: [string, unknown][] = [
 				['/api/feed/posts', { channelId: crypto.randomUUID(), body: 'forged' }],
 				// The notifications endpoint has no origin check of its own: handleOrigin is the one.
-				['/api/notifications', { all: true }]
+				['/api/notifications', { all: true }],
+				// Plan history and comments: no origin check of their own either.
+				[`/api/plans/${crypto.randomUUID()}/versions`, { document: 'shared', name: 'forged' }],
+				[`/api/plans/${crypto.randomUUID()}/comments`, { document: 'shared', body: 'forged' }]
 			];
 			for (const [path, body] of forged) {
 				const response = await fetch(`${url}${path}`, {
@@ -322,7 +325,8 @@ describe.runIf(built).each(drivers())(`${title} on %s`, { timeout: 180_000 }, (d
 					body: 'not json'
 				});
 				expect(response.status, locale).toBe(400);
-				expect(await response.json()).toEqual({ message });
+				// Every JSON refusal has the same shape: { message, code, key } (http/edge.ts).
+				expect(await response.json()).toMatchObject({ message, code: 'INVALID' });
 			}
 		});
 

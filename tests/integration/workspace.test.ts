@@ -1,3 +1,4 @@
+import { DomainError, type DomainErrorCode } from '../../src/lib/server/errors.ts';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,9 +23,7 @@ import {
 	resendInvitation,
 	revokeInvitation,
 	updateOrganisation,
-	WorkspaceError,
-	type ActingUser,
-	type WorkspaceErrorCode
+	type ActingUser
 } from '../../src/lib/server/workspace/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import type { OrganisationKind, Role } from '../../src/lib/shared/enums.ts';
@@ -51,11 +50,11 @@ function form(values: Record<string, string | string[]>): FormData {
 	return data;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<WorkspaceErrorCode> {
+async function refusal(promise: Promise<unknown>): Promise<DomainErrorCode> {
 	try {
 		await promise;
 	} catch (error) {
-		if (error instanceof WorkspaceError) return error.code;
+		if (error instanceof DomainError) return error.code;
 		throw error;
 	}
 	throw new Error('The command was expected to be refused');

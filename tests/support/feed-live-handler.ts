@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { SESSION_COOKIE, validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
-import { createPost, FeedError, FEED_ERROR_STATUS } from '../../src/lib/server/feed/index.ts';
+import { DomainError } from '../../src/lib/server/errors.ts';
+import { createPost } from '../../src/lib/server/feed/index.ts';
 import { createEventStream } from '../../src/lib/server/live/index.ts';
 import { getRuntime } from '../../src/lib/server/runtime.ts';
 
@@ -63,8 +64,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 			const { id } = await createPost(runtime.db, user, await readJson(req));
 			return send(res, 201, { id });
 		} catch (cause) {
-			if (cause instanceof FeedError) {
-				return send(res, FEED_ERROR_STATUS[cause.code], { code: cause.code });
+			if (cause instanceof DomainError) {
+				return send(res, cause.status, { code: cause.code });
 			}
 			throw cause;
 		}

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/lib/server/access/policy.ts';
 import { feedAttachments, feedChannels, feedPosts } from '../../src/lib/server/db/schema.ts';
-import { FeedError } from '../../src/lib/server/feed/errors.ts';
+import { DomainError } from '../../src/lib/server/errors.ts';
 import {
 	attachmentsOf,
 	checkUpload,
@@ -42,7 +42,7 @@ const codeOf = (work: () => unknown): string | null => {
 		work();
 		return null;
 	} catch (error) {
-		if (error instanceof FeedError) return error.code;
+		if (error instanceof DomainError) return error.code;
 		throw error;
 	}
 };

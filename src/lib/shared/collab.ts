@@ -1,5 +1,7 @@
 // What the collaboration server and its browser clients agree on.
 
+import { isId } from './ids.ts';
+
 /** The WebSocket path of the collaboration server, on the app's own origin. */
 export const COLLAB_PATH = '/collab';
 
@@ -48,8 +50,8 @@ export const COLLAB_REFUSALS = {
 } as const;
 
 // Account plans: two documents per plan, the shared plan and the host's internal notes.
-const PLAN_DOCUMENT_NAME =
-	/^plan\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.internal)?$/;
+// Lower case only, as the database writes ids: one plan, one document name.
+const PLAN_DOCUMENT_NAME = /^plan\.([0-9a-f-]{36})(\.internal)?$/;
 
 export function planDocumentName(planId: string, document: 'shared' | 'internal'): string {
 	return document === 'internal' ? `plan.${planId}.internal` : `plan.${planId}`;
@@ -60,7 +62,7 @@ export function parsePlanDocumentName(
 	name: string
 ): { planId: string; document: 'shared' | 'internal' } | null {
 	const match = PLAN_DOCUMENT_NAME.exec(name);
-	if (!match) return null;
+	if (!match || !isId(match[1])) return null;
 	return { planId: match[1], document: match[2] ? 'internal' : 'shared' };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { CHANNEL_KINDS, REACTIONS, type ChannelKind, type PostKind } from './enums.ts';
 import type { ResolvedToken } from './tokens.ts';
 
@@ -137,35 +138,35 @@ const body = (max: number) =>
 	z
 		.string()
 		.transform((v) => v.replace(/\r\n?/g, '\n').trim())
-		.pipe(z.string().min(1, 'empty').max(max, 'too_long'));
+		.pipe(z.string().min(1, 'feed_error_empty').max(max, 'feed_error_too_long'));
 
 export const postInput = z.object({
-	channelId: z.uuid(),
+	channelId: idSchema,
 	body: body(POST_MAX_LENGTH),
-	attachmentIds: z.array(z.uuid()).max(ATTACHMENTS_PER_POST).default([])
+	attachmentIds: z.array(idSchema).max(ATTACHMENTS_PER_POST).default([])
 });
 export type PostInput = z.infer<typeof postInput>;
 
-export const commentInput = z.object({ postId: z.uuid(), body: body(COMMENT_MAX_LENGTH) });
-export const editInput = z.object({ postId: z.uuid(), body: body(POST_MAX_LENGTH) });
-export const reactionInput = z.object({ postId: z.uuid(), emoji: z.enum(REACTIONS) });
+export const commentInput = z.object({ postId: idSchema, body: body(COMMENT_MAX_LENGTH) });
+export const editInput = z.object({ postId: idSchema, body: body(POST_MAX_LENGTH) });
+export const reactionInput = z.object({ postId: idSchema, emoji: z.enum(REACTIONS) });
 export const reportInput = z.object({
-	postId: z.uuid(),
+	postId: idSchema,
 	reason: z.string().trim().max(REPORT_REASON_MAX).default('')
 });
 export const channelInput = z.object({
 	kind: z.enum(CHANNEL_KINDS).exclude(['partner']),
-	name: z.string().trim().min(1, 'empty').max(CHANNEL_NAME_MAX, 'too_long'),
-	description: z.string().trim().max(CHANNEL_DESCRIPTION_MAX, 'too_long').default(''),
+	name: z.string().trim().min(1, 'feed_error_empty').max(CHANNEL_NAME_MAX, 'feed_error_too_long'),
+	description: z.string().trim().max(CHANNEL_DESCRIPTION_MAX, 'feed_error_too_long').default(''),
 	/** Community channels: at least two partner companies. */
-	organisationIds: z.array(z.uuid()).max(50).default([])
+	organisationIds: z.array(idSchema).max(50).default([])
 });
 export const membershipInput = z.object({
-	channelId: z.uuid(),
+	channelId: idSchema,
 	action: z.enum(['join', 'leave', 'mute', 'unmute', 'read'])
 });
 export const moderationInput = z.object({
-	postId: z.uuid(),
+	postId: idSchema,
 	action: z.enum(['hide', 'unhide', 'remove', 'dismiss'])
 });
 export const digestInput = z.object({ dailyDigest: z.boolean() });

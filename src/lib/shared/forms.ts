@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 
 /** A translatable message: a Paraglide key and its parameters (translated in the page). */
 export type MessageRef = { key: string; params?: Record<string, string | number> };
@@ -14,16 +15,21 @@ export type FormFailure = {
 export const text = (max: number, min = 1) => z.string().trim().min(min).max(max);
 export const email = () => z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const password = () => z.string().min(10).max(200);
-export const uuid = () => z.uuid();
+export const uuid = () => idSchema;
 export const optionalUuid = () =>
 	z
 		.string()
 		.trim()
 		.transform((v) => (v === '' ? null : v))
-		.pipe(z.uuid().nullable());
+		.pipe(idSchema.nullable());
+
+/** A Paraglide key, as opposed to one of zod's English sentences. */
+const MESSAGE_KEY = /^[a-z][a-zA-Z0-9]*(_[a-zA-Z0-9]+)+$/;
 
 /** Maps a zod issue to a message key every page knows how to translate. */
 export function issueToMessage(issue: z.core.$ZodIssue): MessageRef {
+	// A schema may name the message of a check itself: `.min(1, 'feed_error_empty')`.
+	if (MESSAGE_KEY.test(issue.message)) return { key: issue.message };
 	switch (issue.code) {
 		case 'too_small':
 			return Number(issue.minimum) <= 1 && issue.origin === 'string'

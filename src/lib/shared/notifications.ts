@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 
 // What the browser knows about a notification: the same shape from a page load, the API and the
 // live stream (dates as ISO strings, so JSON round-trips unchanged).
@@ -44,7 +45,7 @@ export const MAX_MARK_READ_IDS = 100;
 
 /** Body of POST /api/notifications. */
 export const markReadInput = z.union([
-	z.strictObject({ ids: z.array(z.uuid()).min(1).max(MAX_MARK_READ_IDS) }),
+	z.strictObject({ ids: z.array(idSchema).min(1).max(MAX_MARK_READ_IDS) }),
 	z.strictObject({ all: z.literal(true) })
 ]);
 export type MarkReadInput = z.infer<typeof markReadInput>;

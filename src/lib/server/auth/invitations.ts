@@ -12,7 +12,7 @@ import { countLinkAttempt } from './link-limit.ts';
 import { hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { createSession, generateToken, type Session } from './sessions.ts';
 import { generateLinkToken, hashLinkToken, isWellFormedToken, type TokenStatus } from './tokens.ts';
-import { WorkspaceError } from '../workspace/errors.ts';
+import { DomainError } from '../errors.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -39,15 +39,15 @@ export async function inviteUser(
 		.select()
 		.from(organisations)
 		.where(eq(organisations.id, input.organisationId));
-	if (!org) throw new WorkspaceError('NOT_FOUND');
+	if (!org) throw new DomainError('NOT_FOUND');
 	if (!canInvite(actor, { id: org.id, kind: org.kind }, input.role)) {
-		throw new WorkspaceError('FORBIDDEN');
+		throw new DomainError('FORBIDDEN');
 	}
 	const [existing] = await db
 		.select({ id: users.id })
 		.from(users)
 		.where(eq(sql`lower(${users.email})`, input.email.toLowerCase()));
-	if (existing) throw new WorkspaceError('EMAIL_TAKEN');
+	if (existing) throw new DomainError('EMAIL_TAKEN');
 
 	const token = generateLinkToken();
 	const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);

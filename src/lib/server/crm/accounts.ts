@@ -35,7 +35,7 @@ import {
 	type Choice,
 	type CommandContext
 } from './common.ts';
-import { CrmError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { visibleAccounts } from './scope.ts';
 
 // Accounts (end customers): reads narrowed by scope.ts, writes authorised by crm-policy.ts, one
@@ -225,7 +225,7 @@ export async function createAccount(
 		const ownerId = host
 			? (input.ownerId ?? actor.id)
 			: await partnerOwnerId(tx, actor.organisationId);
-		if (!canCreateCrmRecord(actor, { partnerIds, ownerId })) throw new CrmError('FORBIDDEN');
+		if (!canCreateCrmRecord(actor, { partnerIds, ownerId })) throw new DomainError('FORBIDDEN');
 		if (host) {
 			await assertPartners(tx, partnerIds);
 			await assertOwner(tx, ownerId);
@@ -274,23 +274,23 @@ export type UpdateAccountInput = AccountInput & {
 
 /** Locks a visible account for a change; NOT_FOUND when the person may not see it. */
 async function lockAccount(tx: Db, actor: Actor, id: string) {
-	if (!parseCursor(id, 'uuid')) throw new CrmError('NOT_FOUND');
+	if (!parseCursor(id, 'uuid')) throw new DomainError('NOT_FOUND');
 	const [row] = await tx
 		.select()
 		.from(accounts)
 		.where(and(eq(accounts.id, id), visibleAccounts(actor)))
 		.for('update');
-	if (!row) throw new CrmError('NOT_FOUND');
+	if (!row) throw new DomainError('NOT_FOUND');
 	const partnerIds = await servingPartnerIds(tx, id);
 	const ref = { ownerId: row.ownerId, partnerIds };
-	if (!canViewCrmRecord(actor, ref)) throw new CrmError('NOT_FOUND');
+	if (!canViewCrmRecord(actor, ref)) throw new DomainError('NOT_FOUND');
 	return { row, ref };
 }
 
 /** Refuses a change made from an older version, with the record as saved now. */
 export async function staleAccount(tx: Db, actor: Actor, id: string): Promise<never> {
 	const current = await getAccount(tx, actor, id);
-	throw new CrmError('STALE', current ?? undefined);
+	throw new DomainError('STALE', { current: current ?? undefined });
 }
 
 export async function updateAccount(
@@ -301,7 +301,7 @@ export async function updateAccount(
 ): Promise<{ id: string; version: number; changed: boolean }> {
 	return db.transaction(async (tx) => {
 		const { row, ref } = await lockAccount(tx, actor, input.id);
-		if (!canEditCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canEditCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		if (input.version !== null && input.version !== row.version) {
 			return staleAccount(tx, actor, input.id);
 		}
@@ -415,7 +415,7 @@ export async function deleteAccount(
 ): Promise<void> {
 	await db.transaction(async (tx) => {
 		const { row, ref } = await lockAccount(tx, actor, input.id);
-		if (!canDeleteCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canDeleteCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		const now = new Date();
 		const gone = { deletedAt: now, deletedById: actor.id };
 		await tx

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Actor } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, regions, users } from '../db/schema.ts';
-import { CrmError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // What the CRM commands share: who acts, the request context, and checks of chosen references.
 
@@ -20,13 +20,13 @@ export async function assertOwner(tx: Db, ownerId: string | null): Promise<void>
 		.from(users)
 		.innerJoin(organisations, eq(organisations.id, users.organisationId))
 		.where(and(eq(users.id, ownerId), eq(users.active, true), eq(organisations.kind, 'host')));
-	if (!row) throw new CrmError('UNKNOWN_OWNER');
+	if (!row) throw new DomainError('UNKNOWN_OWNER');
 }
 
 export async function assertRegion(tx: Db, regionId: string | null): Promise<void> {
 	if (!regionId) return;
 	const [row] = await tx.select({ id: regions.id }).from(regions).where(eq(regions.id, regionId));
-	if (!row) throw new CrmError('UNKNOWN_REGION');
+	if (!row) throw new DomainError('UNKNOWN_REGION');
 }
 
 /** Refuses anything that is not a partner company. */
@@ -37,7 +37,7 @@ export async function assertPartners(tx: Db, partnerIds: readonly string[]): Pro
 		.select({ id: organisations.id })
 		.from(organisations)
 		.where(and(inArray(organisations.id, wanted), eq(organisations.kind, 'partner')));
-	if (rows.length !== wanted.length) throw new CrmError('UNKNOWN_PARTNER');
+	if (rows.length !== wanted.length) throw new DomainError('UNKNOWN_PARTNER');
 }
 
 /** The host rep who owns the relationship with a partner (a partner's new records go to them). */

@@ -22,7 +22,7 @@ import {
 	type ActingUser,
 	type CommandContext
 } from './common.ts';
-import { CrmError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { visibleAccounts, visibleContacts } from './scope.ts';
 
 // Contacts (people at an account). `organisationId` says whose contact it is: a partner's (only
@@ -128,7 +128,7 @@ export async function createContact(
 			? (input.organisationId ?? null)
 			: actor.organisationId;
 		const ref = refOf({ organisationId, accountOwnerId: account.ownerId });
-		if (!canCreateCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canCreateCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		if (organisationId && isHostActor(actor)) await assertPartners(tx, [organisationId]);
 		const [row] = await tx
 			.insert(contacts)
@@ -157,38 +157,38 @@ export async function createContact(
 }
 
 async function lockVisibleAccount(tx: Db, actor: Actor, accountId: string) {
-	if (!parseCursor(accountId, 'uuid')) throw new CrmError('NOT_FOUND');
+	if (!parseCursor(accountId, 'uuid')) throw new DomainError('NOT_FOUND');
 	const [account] = await tx
 		.select({ id: accounts.id, name: accounts.name, ownerId: accounts.ownerId })
 		.from(accounts)
 		.where(and(eq(accounts.id, accountId), visibleAccounts(actor)))
 		.for('share');
-	if (!account) throw new CrmError('NOT_FOUND');
+	if (!account) throw new DomainError('NOT_FOUND');
 	const ref = await accountRef(tx, account.id);
-	if (!ref || !canViewCrmRecord(actor, ref)) throw new CrmError('NOT_FOUND');
+	if (!ref || !canViewCrmRecord(actor, ref)) throw new DomainError('NOT_FOUND');
 	return account;
 }
 
 async function lockContact(tx: Db, actor: Actor, id: string) {
-	if (!parseCursor(id, 'uuid')) throw new CrmError('NOT_FOUND');
+	if (!parseCursor(id, 'uuid')) throw new DomainError('NOT_FOUND');
 	const [row] = await tx
 		.select({ contact: contacts, accountName: accounts.name, accountOwnerId: accounts.ownerId })
 		.from(contacts)
 		.innerJoin(accounts, eq(accounts.id, contacts.accountId))
 		.where(and(eq(contacts.id, id), visibleContacts(actor), visibleAccounts(actor)))
 		.for('update', { of: contacts });
-	if (!row) throw new CrmError('NOT_FOUND');
+	if (!row) throw new DomainError('NOT_FOUND');
 	const ref = refOf({
 		organisationId: row.contact.organisationId,
 		accountOwnerId: row.accountOwnerId
 	});
-	if (!canViewCrmRecord(actor, ref)) throw new CrmError('NOT_FOUND');
+	if (!canViewCrmRecord(actor, ref)) throw new DomainError('NOT_FOUND');
 	return { row: row.contact, accountName: row.accountName, ref };
 }
 
 async function staleContact(tx: Db, actor: Actor, id: string): Promise<never> {
 	const current = await getContact(tx, actor, id);
-	throw new CrmError('STALE', current ?? undefined);
+	throw new DomainError('STALE', { current: current ?? undefined });
 }
 
 export type UpdateContactInput = ContactInput & {
@@ -206,7 +206,7 @@ export async function updateContact(
 ): Promise<{ id: string; version: number; changed: boolean }> {
 	return db.transaction(async (tx) => {
 		const { row, accountName, ref } = await lockContact(tx, actor, input.id);
-		if (!canEditCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canEditCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		if (input.version !== null && input.version !== row.version) {
 			return staleContact(tx, actor, input.id);
 		}
@@ -254,7 +254,7 @@ export async function deleteContact(
 ): Promise<{ accountId: string }> {
 	return db.transaction(async (tx) => {
 		const { row, ref } = await lockContact(tx, actor, input.id);
-		if (!canDeleteCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canDeleteCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		const now = new Date();
 		await tx
 			.update(contacts)

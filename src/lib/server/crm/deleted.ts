@@ -6,7 +6,7 @@ import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';
 import { accounts, contacts, opportunities, users } from '../db/schema.ts';
 import type { ActingUser, CommandContext } from './common.ts';
-import { CrmError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // The "recently deleted" list (last 90 days) and restoring from it: workspace admins only.
 
@@ -31,7 +31,7 @@ export async function listRecentlyDeleted(
 	actor: Actor,
 	limit = 200
 ): Promise<DeletedRecord[]> {
-	if (!canRestoreCrmRecords(actor)) throw new CrmError('FORBIDDEN');
+	if (!canRestoreCrmRecords(actor)) throw new DomainError('FORBIDDEN');
 	const from = since();
 	const [a, c, o] = await Promise.all([
 		db
@@ -98,8 +98,8 @@ export async function restoreRecord(
 	input: { kind: DeletedKind; id: string },
 	context: CommandContext = {}
 ): Promise<{ accountId: string }> {
-	if (!canRestoreCrmRecords(actor)) throw new CrmError('FORBIDDEN');
-	if (!parseCursor(input.id, 'uuid')) throw new CrmError('NOT_FOUND');
+	if (!canRestoreCrmRecords(actor)) throw new DomainError('FORBIDDEN');
+	if (!parseCursor(input.id, 'uuid')) throw new DomainError('NOT_FOUND');
 	return db.transaction(async (tx) => {
 		const alive = { deletedAt: null, deletedById: null, updatedAt: new Date() };
 		if (input.kind === 'account') {
@@ -108,7 +108,7 @@ export async function restoreRecord(
 				.from(accounts)
 				.where(and(eq(accounts.id, input.id), isNotNull(accounts.deletedAt)))
 				.for('update');
-			if (!row || !row.deletedAt) throw new CrmError('NOT_FOUND');
+			if (!row || !row.deletedAt) throw new DomainError('NOT_FOUND');
 			await tx
 				.update(accounts)
 				.set({ ...alive, version: sql`${accounts.version} + 1` })
@@ -139,8 +139,8 @@ export async function restoreRecord(
 			.innerJoin(accounts, eq(accounts.id, table.accountId))
 			.where(and(eq(table.id, input.id), isNotNull(table.deletedAt)))
 			.for('update', { of: table });
-		if (!row) throw new CrmError('NOT_FOUND');
-		if (row.accountDeletedAt) throw new CrmError('ACCOUNT_DELETED');
+		if (!row) throw new DomainError('NOT_FOUND');
+		if (row.accountDeletedAt) throw new DomainError('ACCOUNT_DELETED');
 		await tx
 			.update(table)
 			.set({ ...alive, version: sql`${table.version} + 1` })

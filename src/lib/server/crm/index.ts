@@ -54,13 +54,6 @@ export {
 	type CrmChoices
 } from './common.ts';
 export {
-	CrmError,
-	CRM_ERROR_FIELDS,
-	CRM_ERROR_MESSAGES,
-	CRM_ERROR_STATUS,
-	type CrmErrorCode
-} from './errors.ts';
-export {
 	visibleAccounts,
 	visibleContacts,
 	visibleOpportunities,

@@ -33,7 +33,7 @@ import {
 	type ActingUser,
 	type CommandContext
 } from './common.ts';
-import { CrmError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { visibleAccounts, visibleOpportunities } from './scope.ts';
 
 // Opportunities (deals). Every stage or amount change is kept in opportunity_history; won and
@@ -198,21 +198,21 @@ export async function createOpportunity(
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number }> {
 	return db.transaction(async (tx) => {
-		if (!parseCursor(input.accountId, 'uuid')) throw new CrmError('NOT_FOUND');
+		if (!parseCursor(input.accountId, 'uuid')) throw new DomainError('NOT_FOUND');
 		const [account] = await tx
 			.select({ id: accounts.id, name: accounts.name })
 			.from(accounts)
 			.where(and(eq(accounts.id, input.accountId), visibleAccounts(actor)))
 			.for('share');
 		const aRef = account ? await accountRef(tx, account.id) : null;
-		if (!account || !aRef || !canViewCrmRecord(actor, aRef)) throw new CrmError('NOT_FOUND');
+		if (!account || !aRef || !canViewCrmRecord(actor, aRef)) throw new DomainError('NOT_FOUND');
 		const host = isHostActor(actor);
 		const partnerId = host ? input.partnerId : actor.organisationId;
 		const ownerId = host
 			? (input.ownerId ?? actor.id)
 			: await partnerOwnerId(tx, actor.organisationId);
 		if (!canCreateCrmRecord(actor, refOf({ partnerId, ownerId }))) {
-			throw new CrmError('FORBIDDEN');
+			throw new DomainError('FORBIDDEN');
 		}
 		if (host) {
 			await assertPartners(tx, partnerId ? [partnerId] : []);
@@ -268,22 +268,22 @@ export async function createOpportunity(
 }
 
 async function lockOpportunity(tx: Db, actor: Actor, id: string) {
-	if (!parseCursor(id, 'uuid')) throw new CrmError('NOT_FOUND');
+	if (!parseCursor(id, 'uuid')) throw new DomainError('NOT_FOUND');
 	const [found] = await tx
 		.select({ opportunity: opportunities, accountName: accounts.name })
 		.from(opportunities)
 		.innerJoin(accounts, eq(accounts.id, opportunities.accountId))
 		.where(and(eq(opportunities.id, id), visibleOpportunities(actor)))
 		.for('update', { of: opportunities });
-	if (!found) throw new CrmError('NOT_FOUND');
+	if (!found) throw new DomainError('NOT_FOUND');
 	const ref = refOf(found.opportunity);
-	if (!canViewCrmRecord(actor, ref)) throw new CrmError('NOT_FOUND');
+	if (!canViewCrmRecord(actor, ref)) throw new DomainError('NOT_FOUND');
 	return { row: found.opportunity, accountName: found.accountName, ref };
 }
 
 async function staleOpportunity(tx: Db, actor: Actor, id: string): Promise<never> {
 	const current = await getOpportunity(tx, actor, id);
-	throw new CrmError('STALE', current ?? undefined);
+	throw new DomainError('STALE', { current: current ?? undefined });
 }
 
 type Locked = Awaited<ReturnType<typeof lockOpportunity>>;
@@ -388,7 +388,7 @@ export async function updateOpportunity(
 	return db.transaction(async (tx) => {
 		const locked = await lockOpportunity(tx, actor, input.id);
 		const { row, ref } = locked;
-		if (!canEditCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canEditCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		if (input.version !== null && input.version !== row.version) {
 			return staleOpportunity(tx, actor, input.id);
 		}
@@ -435,11 +435,11 @@ export async function changeOpportunityStage(
 	return db.transaction(async (tx) => {
 		const locked = await lockOpportunity(tx, actor, input.id);
 		const { row, ref } = locked;
-		if (!canEditCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canEditCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		if (input.version !== row.version) return staleOpportunity(tx, actor, input.id);
 		if (row.stage === input.stage) return { id: row.id, version: row.version, changed: false };
 		const lostReason = input.stage === 'lost' ? (input.lostReason ?? row.lostReason) : null;
-		if (input.stage === 'lost' && !lostReason) throw new CrmError('LOST_REASON_REQUIRED');
+		if (input.stage === 'lost' && !lostReason) throw new DomainError('LOST_REASON_REQUIRED');
 		return saveOpportunity(
 			tx,
 			actor,
@@ -472,7 +472,7 @@ export async function deleteOpportunity(
 ): Promise<{ accountId: string }> {
 	return db.transaction(async (tx) => {
 		const { row, ref } = await lockOpportunity(tx, actor, input.id);
-		if (!canDeleteCrmRecord(actor, ref)) throw new CrmError('FORBIDDEN');
+		if (!canDeleteCrmRecord(actor, ref)) throw new DomainError('FORBIDDEN');
 		const now = new Date();
 		await tx
 			.update(opportunities)

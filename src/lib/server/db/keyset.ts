@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { isId } from '../../shared/ids.ts';
 
 // Keyset pagination, newest first, over (created_at, id). The cursor is the id of the last row
 // shown: comparing against that row's own stored values keeps microsecond precision, which a
@@ -7,7 +8,6 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERIAL = /^[1-9][0-9]{0,15}$/;
 
 /** A cursor as the table's id type, or null when absent or malformed (then: the first page). */
@@ -16,7 +16,7 @@ export function parseCursor(
 	kind: 'uuid' | 'serial'
 ): string | null {
 	if (!cursor) return null;
-	return (kind === 'uuid' ? UUID : SERIAL).test(cursor) ? cursor : null;
+	return (kind === 'uuid' ? isId(cursor) : SERIAL.test(cursor)) ? cursor : null;
 }
 
 /** Rows strictly after the cursor row in (created_at desc, id desc) order. */

@@ -24,7 +24,7 @@ import {
 } from '../db/schema.ts';
 import { notify } from '../notifications/index.ts';
 import { accountKeys, findConflicts, type AccountKeys } from './conflicts.ts';
-import { DealError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // Writes of deal registration. Each command is one transaction: it authorises with the policy
 // against the row it locked, changes it, and records the audit entry, the activity and the
@@ -54,7 +54,7 @@ async function loadPartner(tx: Db, id: string): Promise<Partner> {
 		})
 		.from(organisations)
 		.where(eq(organisations.id, id));
-	if (!partner) throw new DealError('NOT_FOUND');
+	if (!partner) throw new DomainError('NOT_FOUND');
 	return partner;
 }
 
@@ -128,7 +128,7 @@ export async function submitRegistration(
 	input: RegistrationInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; conflict: boolean }> {
-	if (!canRegisterDeal(actor)) throw new DealError('FORBIDDEN');
+	if (!canRegisterDeal(actor)) throw new DomainError('FORBIDDEN');
 	return db.transaction(async (tx) => {
 		let account: { id: string | null; name: string; keys: AccountKeys };
 		if (input.accountMode === 'existing') {
@@ -141,7 +141,7 @@ export async function submitRegistration(
 				})
 				.from(accounts)
 				.where(and(eq(accounts.id, input.accountId), visibleAccounts(actor)));
-			if (!row) throw new DealError('UNKNOWN_ACCOUNT');
+			if (!row) throw new DomainError('UNKNOWN_ACCOUNT');
 			account = { id: row.id, name: row.name, keys: accountKeys(row) };
 		} else {
 			account = {
@@ -218,10 +218,10 @@ async function lockForReview(tx: Db, actor: Actor, id: string): Promise<Locked> 
 		.where(eq(dealRegistrations.id, id))
 		.for('update');
 	if (!registration || !canViewRegistration(actor, registration)) {
-		throw new DealError('NOT_FOUND');
+		throw new DomainError('NOT_FOUND');
 	}
-	if (!canReviewRegistrations(actor)) throw new DealError('FORBIDDEN');
-	if (registration.status !== 'pending') throw new DealError('NOT_PENDING');
+	if (!canReviewRegistrations(actor)) throw new DomainError('FORBIDDEN');
+	if (registration.status !== 'pending') throw new DomainError('NOT_PENDING');
 	return registration;
 }
 
@@ -416,7 +416,7 @@ export async function rejectRegistration(
 	const reason = input.reason.trim();
 	await db.transaction(async (tx) => {
 		const registration = await lockForReview(tx, actor, input.id);
-		if (!reason) throw new DealError('REASON_REQUIRED');
+		if (!reason) throw new DomainError('REASON_REQUIRED');
 		await tx
 			.update(dealRegistrations)
 			.set({

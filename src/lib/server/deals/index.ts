@@ -41,10 +41,3 @@ export {
 	EXPIRE_INTERVAL_MS,
 	type ExpiryResult
 } from './jobs.ts';
-export {
-	DealError,
-	DEAL_ERROR_STATUS,
-	DEAL_ERROR_MESSAGES,
-	DEAL_ERROR_FIELDS,
-	type DealErrorCode
-} from './errors.ts';

@@ -27,6 +27,7 @@ import {
 	STAGES,
 	TIERS
 } from '../../shared/enums.ts';
+import { isId } from '../../shared/ids.ts';
 import { foldText, prefixQuery } from '../../shared/normalise.ts';
 
 // CSV export of every CRM list, limited to what the person may see: the same visibility SQL as
@@ -52,11 +53,10 @@ export function canExport(actor: Actor, kind: ExportKind): boolean {
 	return kind === 'partners' ? canViewPartnerDirectory(actor) : true;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const uuidParam = (p: URLSearchParams, name: string) => {
 	const v = p.get(name);
-	return v && UUID.test(v) ? v : null;
+	return isId(v) ? v : null;
 };
 const oneOf = <T extends string>(p: URLSearchParams, name: string, values: readonly T[]) => {
 	const v = p.get(name);

@@ -30,7 +30,7 @@ import {
 } from '../../shared/feed.ts';
 import { readableChannel, readableChannels, visibleContributions } from './access.ts';
 import { parseInput } from './common.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // Channels: the list with unread counts, one channel, creating and managing them, and each
 // person's membership (join, leave, mute, read). A partner person's own partner channel and the
@@ -127,20 +127,21 @@ export async function getChannel(db: Db, actor: Actor, id: string): Promise<Chan
 /** Community channels: the distinct partner companies named, at least two. */
 async function communityOrganisations(db: Db, ids: readonly string[]): Promise<string[]> {
 	const unique = [...new Set(ids)];
-	if (unique.length < 2) throw new FeedError('COMMUNITY_NEEDS_PARTNERS', 'organisationIds');
+	if (unique.length < 2)
+		throw new DomainError('COMMUNITY_NEEDS_PARTNERS', { field: 'organisationIds' });
 	const rows = await db
 		.select({ id: organisations.id })
 		.from(organisations)
 		.where(and(inArray(organisations.id, unique), eq(organisations.kind, 'partner')));
 	if (rows.length !== unique.length)
-		throw new FeedError('COMMUNITY_NEEDS_PARTNERS', 'organisationIds');
+		throw new DomainError('COMMUNITY_NEEDS_PARTNERS', { field: 'organisationIds' });
 	return unique;
 }
 
 /** Opens an internal, community or announcements channel; its creator joins it. */
 export async function createChannel(db: Db, actor: Actor, input: unknown): Promise<{ id: string }> {
 	const data = parseInput(channelInput, input);
-	if (!canCreateChannel(actor, data.kind)) throw new FeedError('FORBIDDEN');
+	if (!canCreateChannel(actor, data.kind)) throw new DomainError('FORBIDDEN');
 	const organisationIds =
 		data.kind === 'community' ? await communityOrganisations(db, data.organisationIds) : [];
 	return db.transaction(async (tx) => {
@@ -191,13 +192,14 @@ export async function updateChannel(
 	change: ChannelChange
 ): Promise<void> {
 	const channel = await readableChannel(db, actor, id);
-	if (!channel) throw new FeedError('NOT_FOUND');
-	if (!canManageChannel(actor, channel)) throw new FeedError('FORBIDDEN');
+	if (!channel) throw new DomainError('NOT_FOUND');
+	if (!canManageChannel(actor, channel)) throw new DomainError('FORBIDDEN');
 	const name = change.name.trim();
 	const description = change.description.trim();
-	if (!name) throw new FeedError('EMPTY', 'name');
-	if (name.length > CHANNEL_NAME_MAX) throw new FeedError('TOO_LONG', 'name');
-	if (description.length > CHANNEL_DESCRIPTION_MAX) throw new FeedError('TOO_LONG', 'description');
+	if (!name) throw new DomainError('EMPTY', { field: 'name' });
+	if (name.length > CHANNEL_NAME_MAX) throw new DomainError('TOO_LONG', { field: 'name' });
+	if (description.length > CHANNEL_DESCRIPTION_MAX)
+		throw new DomainError('TOO_LONG', { field: 'description' });
 	const organisationIds =
 		channel.kind === 'community' && change.organisationIds
 			? await communityOrganisations(db, change.organisationIds)
@@ -265,9 +267,9 @@ export async function updateChannel(
 export async function setMembership(db: Db, actor: Actor, input: unknown): Promise<void> {
 	const { channelId, action } = parseInput(membershipInput, input);
 	const channel = await readableChannel(db, actor, channelId);
-	if (!channel) throw new FeedError('NOT_FOUND', 'channelId');
-	if (action === 'join' && !canJoinChannel(actor, channel)) throw new FeedError('FORBIDDEN');
-	if (action === 'leave' && !canLeaveChannel(actor, channel)) throw new FeedError('FORBIDDEN');
+	if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
+	if (action === 'join' && !canJoinChannel(actor, channel)) throw new DomainError('FORBIDDEN');
+	if (action === 'leave' && !canLeaveChannel(actor, channel)) throw new DomainError('FORBIDDEN');
 	const key = and(eq(feedMemberships.channelId, channelId), eq(feedMemberships.userId, actor.id));
 	await db.transaction(async (tx) => {
 		if (action === 'read') {

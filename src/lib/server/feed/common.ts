@@ -6,26 +6,27 @@ import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import type { OrganisationKind, Role } from '../../shared/enums.ts';
 import { plainText as markdownPlainText } from '../../shared/markdown.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
-// What the feed's commands and queries share: input parsing into FeedError codes, plain text for
+// What the feed's commands and queries share: input parsing into DomainError codes, plain text for
 // search and snippets, and the people a body names (its tokens: shared/tokens.ts).
 
 /** A person acting on the feed; `name` is loaded when absent (notification labels). */
 export type FeedActor = Actor & { name?: string };
 
-/** Parses a feed input; a refusal becomes a FeedError with a stable code and the field. */
+/** Parses a feed input; a refusal becomes a DomainError with a stable code and the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 	const parsed = schema.safeParse(input);
 	if (parsed.success) return parsed.data;
 	const issue = parsed.error.issues[0];
 	const field = String(issue.path[0] ?? '');
-	if (field === 'channelId' || field === 'postId') throw new FeedError('NOT_FOUND', field);
-	if (field === 'attachmentIds') throw new FeedError('ATTACHMENT_INVALID', field);
-	if (issue.message === 'too_long' || issue.code === 'too_big')
-		throw new FeedError('TOO_LONG', field);
-	if (issue.message === 'empty' || issue.code === 'too_small') throw new FeedError('EMPTY', field);
-	throw new FeedError('FORBIDDEN', field);
+	if (field === 'channelId' || field === 'postId') throw new DomainError('NOT_FOUND', { field });
+	if (field === 'attachmentIds') throw new DomainError('ATTACHMENT_INVALID', { field });
+	if (issue.message === 'feed_error_too_long' || issue.code === 'too_big')
+		throw new DomainError('TOO_LONG', { field });
+	if (issue.message === 'feed_error_empty' || issue.code === 'too_small')
+		throw new DomainError('EMPTY', { field });
+	throw new DomainError('FORBIDDEN', { field });
 }
 
 /**

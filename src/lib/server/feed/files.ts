@@ -18,7 +18,7 @@ import {
 	type AttachmentType
 } from '../../shared/feed.ts';
 import { visiblePost } from './access.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // Files attached to posts. The type is read from the bytes (magic numbers), never taken from the
 // name or the browser's claim, and a claim that disagrees with the bytes is refused: a file is
@@ -172,7 +172,7 @@ export function checkUpload(input: {
 	bytes: Uint8Array;
 }): AttachmentType {
 	if (input.bytes.byteLength > ATTACHMENT_MAX_BYTES) {
-		throw new FeedError('ATTACHMENT_TOO_LARGE', 'file');
+		throw new DomainError('ATTACHMENT_TOO_LARGE', { field: 'file' });
 	}
 	const detected = detectType(input.bytes);
 	const extension = extensionOf(sanitiseName(input.name));
@@ -182,16 +182,16 @@ export function checkUpload(input: {
 		const posing =
 			(extension !== null && Object.values(EXTENSIONS).some((list) => list.includes(extension))) ||
 			declared in EXTENSIONS;
-		throw new FeedError(posing ? 'ATTACHMENT_MISMATCH' : 'ATTACHMENT_TYPE', 'file');
+		throw new DomainError(posing ? 'ATTACHMENT_MISMATCH' : 'ATTACHMENT_TYPE', { field: 'file' });
 	}
 	if (extension !== null && !EXTENSIONS[detected].includes(extension)) {
-		throw new FeedError('ATTACHMENT_MISMATCH', 'file');
+		throw new DomainError('ATTACHMENT_MISMATCH', { field: 'file' });
 	}
 	if (!NEUTRAL_TYPES.has(declared) && declared !== detected) {
-		throw new FeedError('ATTACHMENT_MISMATCH', 'file');
+		throw new DomainError('ATTACHMENT_MISMATCH', { field: 'file' });
 	}
 	if (isImage(detected) && !imageSize(input.bytes, detected)) {
-		throw new FeedError('ATTACHMENT_TYPE', 'file'); // a broken image we could not preview
+		throw new DomainError('ATTACHMENT_TYPE', { field: 'file' }); // a broken image we could not preview
 	}
 	return detected;
 }
@@ -301,7 +301,7 @@ export async function claimAttachments(
 	const ids = [...new Set(attachmentIds)];
 	if (ids.length === 0) return [];
 	if (!ids.every((id) => parseCursor(id, 'uuid'))) {
-		throw new FeedError('ATTACHMENT_INVALID', 'attachmentIds');
+		throw new DomainError('ATTACHMENT_INVALID', { field: 'attachmentIds' });
 	}
 	const rows = await tx
 		.update(feedAttachments)
@@ -314,7 +314,8 @@ export async function claimAttachments(
 			)
 		)
 		.returning();
-	if (rows.length !== ids.length) throw new FeedError('ATTACHMENT_INVALID', 'attachmentIds');
+	if (rows.length !== ids.length)
+		throw new DomainError('ATTACHMENT_INVALID', { field: 'attachmentIds' });
 	const byId = new Map(rows.map((row) => [row.id, row]));
 	return ids.map((id) => toAttachmentItem(byId.get(id)!));
 }

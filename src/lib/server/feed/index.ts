@@ -10,7 +10,6 @@ export {
 	loadPostFacts,
 	type PostFacts
 } from './access.ts';
-export { FeedError, FEED_ERROR_MESSAGES, FEED_ERROR_STATUS, type FeedErrorCode } from './errors.ts';
 export { plainText, snippet, postLink, type FeedActor } from './common.ts';
 export {
 	listChannels,

@@ -21,7 +21,7 @@ import {
 import { tokenLabels, visibleRecords } from '../tokens.ts';
 import { readableChannel, visiblePost } from './access.ts';
 import { loadPeople, withHostContacts } from './common.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // Mentions and references: checked on write against the author's rights, resolved on read for
 // each reader (a label the reader may not see stays null), and the two autocompletes.
@@ -48,9 +48,10 @@ export async function checkMentions(
 	if (ids.length === 0) return [];
 	const people = await withHostContacts(db, actor, await loadPeople(db, ids));
 	const item = itemByActor(actor);
-	if (people.length !== ids.length) throw new FeedError('MENTION_FORBIDDEN', 'body');
+	if (people.length !== ids.length) throw new DomainError('MENTION_FORBIDDEN', { field: 'body' });
 	for (const person of people) {
-		if (!canMention(actor, channel, item, person)) throw new FeedError('MENTION_FORBIDDEN', 'body');
+		if (!canMention(actor, channel, item, person))
+			throw new DomainError('MENTION_FORBIDDEN', { field: 'body' });
 	}
 	return ids;
 }
@@ -61,7 +62,7 @@ export async function checkReferences(db: Db, actor: Actor, body: string): Promi
 	for (const kind of REFERENCE_KINDS) {
 		const ids = refs.filter((r) => r.kind === kind).map((r) => r.id);
 		const found = await visibleRecords(db, actor, kind, ids);
-		if (found.size !== ids.length) throw new FeedError('REFERENCE_FORBIDDEN', 'body');
+		if (found.size !== ids.length) throw new DomainError('REFERENCE_FORBIDDEN', { field: 'body' });
 	}
 }
 
@@ -91,10 +92,11 @@ export async function mentionCandidates(
 	input: { channelId: string; q: string; postId?: string }
 ): Promise<PersonLabel[]> {
 	const channel = await readableChannel(db, actor, input.channelId);
-	if (!channel) throw new FeedError('NOT_FOUND', 'channelId');
+	if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
 	if (input.postId) {
 		const found = await visiblePost(db, actor, input.postId);
-		if (!found || found.channel.id !== channel.id) throw new FeedError('NOT_FOUND', 'postId');
+		if (!found || found.channel.id !== channel.id)
+			throw new DomainError('NOT_FOUND', { field: 'postId' });
 	}
 	const item = itemByActor(actor);
 	const q = likePrefix(input.q.trim().slice(0, 80));

@@ -18,7 +18,7 @@ import type { ReportStatus } from '../../shared/enums.ts';
 import { moderationInput, reportInput, type ReportItem } from '../../shared/feed.ts';
 import { loadPostFacts, visiblePost } from './access.ts';
 import { parseInput, postLink, snippet } from './common.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { announceChange } from './posts.ts';
 
 // Reports and moderation. Anyone reports a post or comment of someone else that they can see;
@@ -33,14 +33,14 @@ export async function reportPost(
 ): Promise<{ id: string }> {
 	const data = parseInput(reportInput, input);
 	const found = await visiblePost(db, actor, data.postId);
-	if (!found || found.post.deleted) throw new FeedError('NOT_FOUND', 'postId');
-	if (!canReportPost(actor, found.post)) throw new FeedError('FORBIDDEN');
+	if (!found || found.post.deleted) throw new DomainError('NOT_FOUND', { field: 'postId' });
+	if (!canReportPost(actor, found.post)) throw new DomainError('FORBIDDEN');
 	const [row] = await db
 		.insert(feedReports)
 		.values({ postId: found.post.id, reporterId: actor.id, reason: data.reason })
 		.onConflictDoNothing()
 		.returning({ id: feedReports.id });
-	if (!row) throw new FeedError('ALREADY_REPORTED');
+	if (!row) throw new DomainError('ALREADY_REPORTED');
 	return row;
 }
 
@@ -59,9 +59,9 @@ export async function moderatePost(
 	input: { postId: string; action: 'hide' | 'unhide' | 'remove' | 'dismiss' }
 ): Promise<void> {
 	const data = parseInput(moderationInput, input);
-	if (!canModerateFeed(actor)) throw new FeedError('FORBIDDEN');
+	if (!canModerateFeed(actor)) throw new DomainError('FORBIDDEN');
 	const found = await loadPostFacts(db, data.postId);
-	if (!found) throw new FeedError('NOT_FOUND', 'postId');
+	if (!found) throw new DomainError('NOT_FOUND', { field: 'postId' });
 	const { post, channel } = found;
 	await db.transaction(async (tx) => {
 		if (data.action === 'hide' || data.action === 'unhide') {
@@ -123,7 +123,7 @@ export async function listReports(
 	actor: Actor,
 	input: { status?: ReportStatus | 'all'; cursor?: string | null; limit?: number } = {}
 ): Promise<Page<ReportItem>> {
-	if (!canModerateFeed(actor)) throw new FeedError('FORBIDDEN');
+	if (!canModerateFeed(actor)) throw new DomainError('FORBIDDEN');
 	const limit = clampLimit(input.limit, 20, 100);
 	const cursor = parseCursor(input.cursor, 'uuid');
 	const status = input.status ?? 'open';

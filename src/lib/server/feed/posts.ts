@@ -17,7 +17,7 @@ import { publishLiveEvent } from '../live/events.ts';
 import { COMMENT_MAX_LENGTH, commentInput, editInput, postInput } from '../../shared/feed.ts';
 import { readableChannel, visiblePost, type PostFacts } from './access.ts';
 import { actorName, parseInput, plainText, postLink, snippet, type FeedActor } from './common.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { claimAttachments } from './files.ts';
 import { checkMentions, checkReferences, itemByActor } from './mentions.ts';
 import { channelName, notifyFeed } from './notify.ts';
@@ -29,7 +29,7 @@ import { channelName, notifyFeed } from './notify.ts';
 /** The post or comment, visible to the actor; NOT_FOUND otherwise. */
 async function visibleOrNotFound(db: Db, actor: Actor, postId: string) {
 	const found = await visiblePost(db, actor, postId);
-	if (!found) throw new FeedError('NOT_FOUND', 'postId');
+	if (!found) throw new DomainError('NOT_FOUND', { field: 'postId' });
 	return found;
 }
 
@@ -62,9 +62,9 @@ export async function createPost(
 ): Promise<{ id: string }> {
 	const data = parseInput(postInput, input);
 	const channel = await readableChannel(db, actor, data.channelId);
-	if (!channel) throw new FeedError('NOT_FOUND', 'channelId');
-	if (channel.archived) throw new FeedError('CHANNEL_ARCHIVED');
-	if (!canPostInChannel(actor, channel)) throw new FeedError('FORBIDDEN');
+	if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
+	if (channel.archived) throw new DomainError('CHANNEL_ARCHIVED');
+	if (!canPostInChannel(actor, channel)) throw new DomainError('FORBIDDEN');
 	const mentioned = await checkMentions(db, actor, channel, data.body);
 	await checkReferences(db, actor, data.body);
 	const [name, chName] = [await actorName(db, actor), await channelName(db, channel.id)];
@@ -112,10 +112,10 @@ export async function createComment(
 ): Promise<{ id: string }> {
 	const data = parseInput(commentInput, input);
 	const { post, channel } = await visibleOrNotFound(db, actor, data.postId);
-	if (post.parentId) throw new FeedError('NOT_FOUND', 'postId');
-	if (channel.archived) throw new FeedError('CHANNEL_ARCHIVED');
+	if (post.parentId) throw new DomainError('NOT_FOUND', { field: 'postId' });
+	if (channel.archived) throw new DomainError('CHANNEL_ARCHIVED');
 	if (post.deleted || post.hidden || !canContributeInChannel(actor, channel)) {
-		throw new FeedError('FORBIDDEN');
+		throw new DomainError('FORBIDDEN');
 	}
 	const mentioned = await checkMentions(db, actor, channel, data.body);
 	await checkReferences(db, actor, data.body);
@@ -174,10 +174,10 @@ export async function editPost(
 ): Promise<void> {
 	const data = parseInput(editInput, input);
 	const { post, channel } = await visibleOrNotFound(db, actor, data.postId);
-	if (!canEditPost(actor, post)) throw new FeedError('FORBIDDEN');
-	if (channel.archived) throw new FeedError('CHANNEL_ARCHIVED');
+	if (!canEditPost(actor, post)) throw new DomainError('FORBIDDEN');
+	if (channel.archived) throw new DomainError('CHANNEL_ARCHIVED');
 	if (post.parentId && data.body.length > COMMENT_MAX_LENGTH) {
-		throw new FeedError('TOO_LONG', 'body');
+		throw new DomainError('TOO_LONG', { field: 'body' });
 	}
 	const mentioned = await checkMentions(db, actor, channel, data.body);
 	await checkReferences(db, actor, data.body);
@@ -207,7 +207,7 @@ export async function editPost(
 /** Deletes one's own post or comment (a post with comments stays as a tombstone). */
 export async function deletePost(db: Db, actor: Actor, postId: string): Promise<void> {
 	const { post, channel } = await visibleOrNotFound(db, actor, postId);
-	if (!canDeletePost(actor, post)) throw new FeedError('FORBIDDEN');
+	if (!canDeletePost(actor, post)) throw new DomainError('FORBIDDEN');
 	await db.transaction(async (tx) => {
 		await tx
 			.update(feedPosts)
@@ -231,8 +231,8 @@ export async function pinPost(
 	pinned: boolean
 ): Promise<void> {
 	const { post, channel } = await visibleOrNotFound(db, actor, postId);
-	if (post.parentId) throw new FeedError('NOT_FOUND', 'postId');
-	if (!canPinPost(actor, channel)) throw new FeedError('FORBIDDEN');
+	if (post.parentId) throw new DomainError('NOT_FOUND', { field: 'postId' });
+	if (!canPinPost(actor, channel)) throw new DomainError('FORBIDDEN');
 	await db.transaction(async (tx) => {
 		await tx
 			.update(feedPosts)

@@ -6,7 +6,7 @@ import { publishLiveEvent } from '../live/events.ts';
 import { reactionInput, type ReactionSummary } from '../../shared/feed.ts';
 import { visiblePost } from './access.ts';
 import { actorName, parseInput, postLink, type FeedActor } from './common.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { itemByActor } from './mentions.ts';
 import { channelName, notifyFeed } from './notify.ts';
 import { reactionsOf } from './timeline.ts';
@@ -22,10 +22,10 @@ export async function toggleReaction(
 ): Promise<ReactionSummary[]> {
 	const data = parseInput(reactionInput, input);
 	const found = await visiblePost(db, actor, data.postId);
-	if (!found || found.post.hidden) throw new FeedError('NOT_FOUND', 'postId');
+	if (!found || found.post.hidden) throw new DomainError('NOT_FOUND', { field: 'postId' });
 	const { post, channel } = found;
-	if (channel.archived) throw new FeedError('CHANNEL_ARCHIVED');
-	if (post.deleted || !canContributeInChannel(actor, channel)) throw new FeedError('FORBIDDEN');
+	if (channel.archived) throw new DomainError('CHANNEL_ARCHIVED');
+	if (post.deleted || !canContributeInChannel(actor, channel)) throw new DomainError('FORBIDDEN');
 	const item = itemByActor(actor);
 	const [name, chName] = [await actorName(db, actor), await channelName(db, channel.id)];
 	await db.transaction(async (tx) => {

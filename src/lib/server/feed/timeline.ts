@@ -38,7 +38,7 @@ import {
 	visibleReactor
 } from './access.ts';
 import { loadPeople } from './common.ts';
-import { FeedError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { attachmentsOf } from './files.ts';
 import { tokenResolver } from './mentions.ts';
 
@@ -193,7 +193,7 @@ export async function timeline(
 	let channelId: string | null = null;
 	if (input.channelId) {
 		const channel = await readableChannel(db, actor, input.channelId);
-		if (!channel) throw new FeedError('NOT_FOUND', 'channelId');
+		if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
 		channelId = channel.id;
 	}
 
@@ -417,7 +417,7 @@ async function assemble(db: Db, actor: Actor, page: PageJson): Promise<PostItem[
 /** The pinned posts of a channel, most recently pinned first. */
 export async function pinnedPosts(db: Db, actor: Actor, channelId: string): Promise<PostItem[]> {
 	const channel = await readableChannel(db, actor, channelId);
-	if (!channel) throw new FeedError('NOT_FOUND', 'channelId');
+	if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
 	const rows = await db
 		.select(postColumns)
 		.from(feedPosts)
@@ -450,7 +450,7 @@ export async function getPost(db: Db, actor: Actor, postId: string): Promise<Pos
 /** Every visible comment of a post, oldest first (NOT_FOUND when the post is not visible). */
 export async function listComments(db: Db, actor: Actor, postId: string): Promise<CommentItem[]> {
 	const post = await getPost(db, actor, postId);
-	if (!post) throw new FeedError('NOT_FOUND', 'postId');
+	if (!post) throw new DomainError('NOT_FOUND', { field: 'postId' });
 	const rows = await db
 		.select(postColumns)
 		.from(feedPosts)

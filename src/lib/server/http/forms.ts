@@ -11,15 +11,16 @@ import {
 	TEXT_CHARACTERS_KEY
 } from '../../shared/text-input.ts';
 
-/** What the user typed, minus secrets, to send back with the errors. */
+/** What the user typed, minus secrets, to send back with the errors (lists as one a,b,c value). */
 export function keptValues(formData: FormData): Record<string, string> {
 	const values: Record<string, string> = {};
-	for (const [key, value] of formData) {
-		if (typeof value === 'string' && !isSecretField(key)) {
-			// Forbidden characters are shown, not sent back as they are: a NUL or a lone surrogate
-			// would not survive the page's serialisation either.
-			values[markForbiddenCharacters(key)] = markForbiddenCharacters(value.slice(0, 5000));
-		}
+	for (const key of new Set(formData.keys())) {
+		if (isSecretField(key)) continue;
+		const all = formData.getAll(key).filter((v): v is string => typeof v === 'string');
+		if (all.length === 0) continue;
+		// Forbidden characters are shown, not sent back as they are: a NUL or a lone surrogate
+		// would not survive the page's serialisation either.
+		values[markForbiddenCharacters(key)] = markForbiddenCharacters(all.join(',').slice(0, 5000));
 	}
 	return values;
 }
@@ -49,14 +50,36 @@ export function forbiddenFormFailure(formData: FormData): FormFailure | null {
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; failure: FormFailure };
 
-/** Validates a submitted form at the edge with the shared schema. */
-export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): Parsed<z.output<S>> {
+export type ParseOptions = {
+	/** The form's message: 'form' ("correct the fields below", the default) or the first field's. */
+	message?: 'form' | 'first-field';
+};
+
+/** Whether the schema takes a list at `key` (every value of the field is passed, even one). */
+function takesList(schema: z.ZodType, key: string): boolean {
+	const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
+	let type: unknown = shape?.[key];
+	while (type) {
+		const def = (type as { _zod: { def: { type: string; innerType?: unknown; in?: unknown } } })
+			._zod.def;
+		if (def.type === 'array') return true;
+		type = def.type === 'pipe' ? def.in : def.innerType;
+	}
+	return false;
+}
+
+/** Validates a submitted form at the edge with the shared schema (the one form parser). */
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	formData: FormData,
+	options: ParseOptions = {}
+): Parsed<z.output<S>> {
 	const forbidden = forbiddenFormFailure(formData);
 	if (forbidden) return { ok: false, failure: forbidden };
 	const raw: Record<string, unknown> = {};
 	for (const key of new Set(formData.keys())) {
 		const all = formData.getAll(key).filter((v): v is string => typeof v === 'string');
-		raw[key] = all.length > 1 ? all : all[0];
+		raw[key] = all.length > 1 || takesList(schema, key) ? all : all[0];
 	}
 	const result = schema.safeParse(raw);
 	if (result.success) return { ok: true, data: result.data };
@@ -65,10 +88,9 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): P
 		const field = String(issue.path[0] ?? '_form');
 		fieldErrors[field] ??= issueToMessage(issue);
 	}
-	return {
-		ok: false,
-		failure: { message: { key: 'error_form' }, fieldErrors, values: keptValues(formData) }
-	};
+	const first = Object.values(fieldErrors)[0];
+	const message = options.message === 'first-field' && first ? first : { key: 'error_form' };
+	return { ok: false, failure: { message, fieldErrors, values: keptValues(formData) } };
 }
 
 /** A failure with one message and no field errors (domain refusals, rate limits). */

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import { changeOrganisation, type ActingUser, type CommandContext } from '../workspace/commands.ts';
-import { PartnerError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // Writes of the partner directory. Tier, region and status go through the workspace's own
 // `changeOrganisation` (same audit entries, same revocation of a suspended partner's people);
@@ -37,14 +37,14 @@ export async function updatePartner(
 	input: PartnerChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
-	if (!canEditPartner(actor)) throw new PartnerError('FORBIDDEN');
+	if (!canEditPartner(actor)) throw new DomainError('FORBIDDEN');
 	return db.transaction(async (tx) => {
 		const [partner] = await tx
 			.select()
 			.from(organisations)
 			.where(and(eq(organisations.id, input.partnerId), eq(organisations.kind, 'partner')))
 			.for('update');
-		if (!partner) throw new PartnerError('NOT_FOUND');
+		if (!partner) throw new DomainError('NOT_FOUND');
 
 		const ownerId = input.ownerId === undefined ? partner.ownerId : input.ownerId;
 		let ownerName: string | null = null;
@@ -62,7 +62,7 @@ export async function updatePartner(
 					)
 				);
 			// Keeping an owner who has since left is fine; choosing one is not.
-			if (!owner && ownerId !== partner.ownerId) throw new PartnerError('UNKNOWN_OWNER');
+			if (!owner && ownerId !== partner.ownerId) throw new DomainError('UNKNOWN_PARTNER_OWNER');
 			ownerName = owner?.name ?? null;
 		}
 		const agreementSignedAt =

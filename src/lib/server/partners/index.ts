@@ -30,4 +30,3 @@ export {
 	type HealthKey,
 	type HealthPart
 } from './health.ts';
-export { PartnerError, PARTNER_ERROR_STATUS, type PartnerErrorCode } from './errors.ts';

@@ -25,8 +25,6 @@ export {
 	partnerPeopleAccess,
 	shareChoices,
 	ownerChoices,
-	PlanError,
-	type PlanErrorCode,
 	type PlanActor,
 	type CommandContext
 } from './plans.ts';

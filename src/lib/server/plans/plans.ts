@@ -12,6 +12,8 @@ import type { Actor } from '../access/policy.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { DomainError } from '../errors.ts';
 import {
 	accountPartners,
 	accounts,
@@ -41,27 +43,6 @@ import { buildPlanDocuments, defaultPlanTitle } from './templates.ts';
 // notifications and the live events of the change — all or nothing. Access changes publish
 // `plan.access.changed`, on which the collaboration server re-checks open connections.
 
-export type PlanErrorCode =
-	| 'NOT_FOUND'
-	| 'FORBIDDEN'
-	| 'INVALID'
-	| 'ALREADY_EXISTS'
-	| 'PARTNER_NOT_SERVING'
-	| 'NOT_SHARED'
-	| 'WIDENS'
-	| 'OWNER_INVALID';
-
-export class PlanError extends Error {
-	code: PlanErrorCode;
-	/** ALREADY_EXISTS: the plan that exists (when the person may open it). */
-	planId?: string;
-	constructor(code: PlanErrorCode, planId?: string) {
-		super(code);
-		this.code = code;
-		this.planId = planId;
-	}
-}
-
 export type PlanActor = Actor & { name?: string };
 
 /** What creating a plan needs (the form, the seed). */
@@ -81,7 +62,7 @@ function parse<T>(
 	value: unknown
 ): T {
 	const result = schema.safeParse(value);
-	if (!result.success) throw new PlanError('INVALID');
+	if (!result.success) throw new DomainError('INVALID');
 	return result.data;
 }
 
@@ -228,17 +209,6 @@ function searchTextOf(state: Uint8Array): string {
 	return text;
 }
 
-const isUniqueViolation = (cause: unknown): boolean => {
-	const seen = new Set<unknown>();
-	let current: unknown = cause;
-	while (current && typeof current === 'object' && !seen.has(current)) {
-		seen.add(current);
-		if ((current as { code?: unknown }).code === '23505') return true;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return false;
-};
-
 /**
  * Creates the plan of an account or of a partner company, from the French or English template.
  * One plan per subject: a second attempt fails with ALREADY_EXISTS (and the existing plan's id).
@@ -261,13 +231,13 @@ export async function createPlan(
 	try {
 		return await db.transaction(async (tx) => {
 			const subject = await loadSubject(tx, data.kind, subjectId);
-			if (!subject) throw new PlanError('NOT_FOUND');
+			if (!subject) throw new DomainError('NOT_FOUND');
 			const viewer = await planViewer(tx, actor);
 			if (!canCreatePlan(viewer, await creationFacts(tx, viewer, subject))) {
-				throw new PlanError('FORBIDDEN');
+				throw new DomainError('FORBIDDEN');
 			}
 			const existing = await existingPlanId(tx, data.kind, subjectId);
-			if (existing) throw new PlanError('ALREADY_EXISTS', existing);
+			if (existing) throw new DomainError('ALREADY_EXISTS', { existingId: existing });
 			const title = data.title ?? defaultPlanTitle(data.locale, data.kind, subject.name);
 			const documents = buildPlanDocuments({
 				locale: data.locale,
@@ -327,7 +297,7 @@ export async function createPlan(
 		// Two people creating the same plan at once: the unique index decides, the loser is told.
 		if (isUniqueViolation(cause)) {
 			const existing = await existingPlanId(db, data.kind, subjectId);
-			throw new PlanError('ALREADY_EXISTS', existing ?? undefined);
+			throw new DomainError('ALREADY_EXISTS', { existingId: existing ?? undefined });
 		}
 		throw cause;
 	}
@@ -342,13 +312,13 @@ async function lockPlan(
 	planId: string
 ): Promise<{ plan: LockedPlan; facts: PlanAccessFacts; viewer: PlanViewer }> {
 	const [plan] = await tx.select().from(plans).where(eq(plans.id, planId)).for('update');
-	if (!plan || plan.deletedAt) throw new PlanError('NOT_FOUND');
+	if (!plan || plan.deletedAt) throw new DomainError('NOT_FOUND');
 	const viewer = await planViewer(tx, actor);
 	const resolved = await resolvePlanAccess(tx, viewer, planId);
-	if (!resolved) throw new PlanError('NOT_FOUND');
+	if (!resolved) throw new DomainError('NOT_FOUND');
 	// Partner admins see the settings of a plan shared with them even when narrowed themselves.
 	if (resolved.access === 'none' && !canNarrowPlanForPeople(viewer, resolved.facts)) {
-		throw new PlanError('NOT_FOUND');
+		throw new DomainError('NOT_FOUND');
 	}
 	return { plan, facts: resolved.facts, viewer };
 }
@@ -404,7 +374,7 @@ async function setStatus(
 ): Promise<{ changed: boolean }> {
 	return db.transaction(async (tx) => {
 		const { plan, facts, viewer } = await lockPlan(tx, actor, planId);
-		if (!canManagePlan(viewer, facts)) throw new PlanError('FORBIDDEN');
+		if (!canManagePlan(viewer, facts)) throw new DomainError('FORBIDDEN');
 		if (plan.status === status) return { changed: false };
 		await tx
 			.update(plans)
@@ -478,7 +448,7 @@ export async function markPlanReviewed(
 ): Promise<{ reviewedAt: string }> {
 	return db.transaction(async (tx) => {
 		const { plan, facts, viewer } = await lockPlan(tx, actor, planId);
-		if (!canReviewPlan(viewer, facts)) throw new PlanError('FORBIDDEN');
+		if (!canReviewPlan(viewer, facts)) throw new DomainError('FORBIDDEN');
 		const [row] = await tx
 			.update(plans)
 			.set({ lastReviewedAt: sql`now()`, lastReviewedById: actor.id, updatedAt: sql`now()` })
@@ -522,12 +492,12 @@ export async function sharePlan(
 	const data = parse(sharePlanInput, { partnerId: input.partnerId ?? '', mode: input.mode });
 	return db.transaction(async (tx) => {
 		const { plan, facts, viewer } = await lockPlan(tx, actor, planId);
-		if (!canManagePlan(viewer, facts)) throw new PlanError('FORBIDDEN');
+		if (!canManagePlan(viewer, facts)) throw new DomainError('FORBIDDEN');
 		const partnerId = data.partnerId;
 		const mode = partnerId ? data.mode : null;
 		if (partnerId) {
 			if (plan.kind === 'partner' && partnerId !== plan.partnerId) {
-				throw new PlanError('PARTNER_NOT_SERVING');
+				throw new DomainError('PARTNER_NOT_SERVING');
 			}
 			if (plan.kind === 'account') {
 				const [serving] = await tx
@@ -541,7 +511,7 @@ export async function sharePlan(
 							eq(organisations.kind, 'partner')
 						)
 					);
-				if (!serving) throw new PlanError('PARTNER_NOT_SERVING');
+				if (!serving) throw new DomainError('PARTNER_NOT_SERVING');
 			}
 		}
 		if (plan.sharedWithId === partnerId && plan.shareMode === mode) return { changed: false };
@@ -592,15 +562,15 @@ export async function setPersonAccess(
 	return db.transaction(async (tx) => {
 		const { plan, facts, viewer } = await lockPlan(tx, actor, planId);
 		if (!canNarrowPlanForPeople(viewer, facts) || !plan.shareMode) {
-			throw new PlanError('FORBIDDEN');
+			throw new DomainError('FORBIDDEN');
 		}
 		// Only their own company's people; anyone else is "not found", never confirmed.
 		const [person] = await tx
 			.select({ id: users.id })
 			.from(users)
 			.where(and(eq(users.id, data.userId), eq(users.organisationId, actor.organisationId)));
-		if (!person) throw new PlanError('NOT_FOUND');
-		if (RANK[data.access] > RANK[plan.shareMode]) throw new PlanError('WIDENS');
+		if (!person) throw new DomainError('NOT_FOUND');
+		if (RANK[data.access] > RANK[plan.shareMode]) throw new DomainError('WIDENS');
 		const [before] = await tx
 			.select({ access: planPersonAccess.access })
 			.from(planPersonAccess)
@@ -645,7 +615,7 @@ export async function changePlanOwner(
 	const data = parse(planOwnerInput, { ownerId });
 	return db.transaction(async (tx) => {
 		const { plan, facts, viewer } = await lockPlan(tx, actor, planId);
-		if (!canManagePlan(viewer, facts)) throw new PlanError('FORBIDDEN');
+		if (!canManagePlan(viewer, facts)) throw new DomainError('FORBIDDEN');
 		if (plan.ownerId === data.ownerId) return { changed: false };
 		const [owner] = await tx
 			.select({ id: users.id })
@@ -654,7 +624,7 @@ export async function changePlanOwner(
 			.where(
 				and(eq(users.id, data.ownerId), eq(users.active, true), eq(organisations.kind, 'host'))
 			);
-		if (!owner) throw new PlanError('OWNER_INVALID');
+		if (!owner) throw new DomainError('OWNER_INVALID');
 		await tx
 			.update(plans)
 			.set({ ownerId: data.ownerId, updatedAt: sql`now()` })
@@ -691,7 +661,7 @@ export async function deletePlan(
 ): Promise<void> {
 	await db.transaction(async (tx) => {
 		const { plan, facts, viewer } = await lockPlan(tx, actor, planId);
-		if (!canDeletePlan(viewer, facts)) throw new PlanError('FORBIDDEN');
+		if (!canDeletePlan(viewer, facts)) throw new DomainError('FORBIDDEN');
 		await tx
 			.update(plans)
 			.set({ deletedAt: sql`now()`, updatedAt: sql`now()` })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { foldedSearchVector } from '../crm/scope.ts';
+import { isId } from '../../shared/ids.ts';
 import { foldText } from '../../shared/normalise.ts';
 import type { Db } from '../db/client.ts';
 import { planActions, plans, users } from '../db/schema.ts';
@@ -22,7 +23,6 @@ import { maybeAutoVersion } from './versions.ts';
 // runs; a failure here is logged there and repaired by the next store (everything is recomputed
 // from the whole document each time).
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 // Column limits are not in the schema, but a title of a megabyte helps nobody in a list.
 const MAX_TITLE = 500;
@@ -101,7 +101,7 @@ export async function actionRows(db: Db, planId: string, doc: Y.Doc) {
 		...new Set(
 			actions
 				.map((action) => action.ownerId)
-				.filter((id): id is string => typeof id === 'string' && UUID_PATTERN.test(id))
+				.filter((id): id is string => isId(id))
 				.map((id) => id.toLowerCase())
 		)
 	];

@@ -24,10 +24,11 @@ import { recordAudit } from '../audit/index.ts';
 import { inviteUser } from '../auth/invitations.ts';
 import { announceAccessChange, revokeUserAccess } from '../auth/revoke.ts';
 import type { Db } from '../db/client.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { invitations, managerRegions, organisations, regions, teams, users } from '../db/schema.ts';
 import type { MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
-import { WorkspaceError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // Writes of the people and organisation admin pages. Each command is one transaction that
 // authorises with the policy against the rows it locked, changes them, and records the audit
@@ -79,7 +80,7 @@ async function loadTarget(tx: Db, actor: Actor, userId: string): Promise<Target>
 	const [peek] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
 	if (peek?.role === 'admin') await tx.execute(ADMIN_SET_LOCK);
 	const target = await lockTarget(tx, userId);
-	if (!target || !canViewUser(actor, target)) throw new WorkspaceError('NOT_FOUND');
+	if (!target || !canViewUser(actor, target)) throw new DomainError('NOT_FOUND');
 	return target;
 }
 
@@ -98,7 +99,7 @@ async function ensureAnotherAdmin(tx: Db, target: Target): Promise<void> {
 				ne(users.id, target.id)
 			)
 		);
-	if (row.n === 0) throw new WorkspaceError('LAST_ADMIN');
+	if (row.n === 0) throw new DomainError('LAST_ADMIN');
 }
 
 /** Activities of a partner's people belong to that partner's world; the host's to the host. */
@@ -114,12 +115,12 @@ export async function changeRole(
 	return db.transaction(async (tx) => {
 		const target = await loadTarget(tx, actor, input.userId);
 		const organisation = { id: target.organisationId, kind: target.organisationKind };
-		if (!canManagePeopleOf(actor, organisation)) throw new WorkspaceError('FORBIDDEN');
-		if (target.id === actor.id) throw new WorkspaceError('SELF_CHANGE');
+		if (!canManagePeopleOf(actor, organisation)) throw new DomainError('FORBIDDEN');
+		if (target.id === actor.id) throw new DomainError('SELF_CHANGE');
 		if (!roleFitsOrganisation(input.role, target.organisationKind)) {
-			throw new WorkspaceError('ROLE_DOES_NOT_FIT');
+			throw new DomainError('ROLE_DOES_NOT_FIT');
 		}
-		if (!canChangeRole(actor, target, input.role)) throw new WorkspaceError('FORBIDDEN');
+		if (!canChangeRole(actor, target, input.role)) throw new DomainError('FORBIDDEN');
 		if (target.role === input.role) return { changed: false };
 		if (input.role !== 'admin') await ensureAnotherAdmin(tx, target);
 
@@ -165,7 +166,7 @@ async function assertExist(
 	const wanted = [...new Set(ids)];
 	if (wanted.length === 0) return;
 	const rows = await tx.select({ id: table.id }).from(table).where(inArray(table.id, wanted));
-	if (rows.length !== wanted.length) throw new WorkspaceError(code);
+	if (rows.length !== wanted.length) throw new DomainError(code);
 }
 
 /** A host person's team and region; for a manager, the regions they manage too. */
@@ -182,7 +183,7 @@ export async function assignTeamAndRegion(
 ): Promise<{ changed: boolean }> {
 	return db.transaction(async (tx) => {
 		const target = await loadTarget(tx, actor, input.userId);
-		if (!canAssignTeam(actor, target)) throw new WorkspaceError('FORBIDDEN');
+		if (!canAssignTeam(actor, target)) throw new DomainError('FORBIDDEN');
 		await assertExist(tx, teams, input.teamId ? [input.teamId] : [], 'UNKNOWN_TEAM');
 		const managed = target.role === 'manager' ? [...new Set(input.managedRegionIds ?? [])] : [];
 		await assertExist(
@@ -251,8 +252,8 @@ async function setActive(
 ): Promise<{ changed: boolean }> {
 	return db.transaction(async (tx) => {
 		const target = await loadTarget(tx, actor, userId);
-		if (target.id === actor.id) throw new WorkspaceError('SELF_CHANGE');
-		if (!canDeactivate(actor, target)) throw new WorkspaceError('FORBIDDEN');
+		if (target.id === actor.id) throw new DomainError('SELF_CHANGE');
+		if (!canDeactivate(actor, target)) throw new DomainError('FORBIDDEN');
 		if (target.active === active) return { changed: false };
 		if (!active) await ensureAnotherAdmin(tx, target);
 
@@ -306,7 +307,7 @@ export function reactivateUser(
 async function loadOrganisation(tx: Db, actor: Actor, organisationId: string, lock = false) {
 	const query = tx.select().from(organisations).where(eq(organisations.id, organisationId));
 	const [org] = lock ? await query.for('update') : await query;
-	if (!org || !canViewOrganisation(actor, org)) throw new WorkspaceError('NOT_FOUND');
+	if (!org || !canViewOrganisation(actor, org)) throw new DomainError('NOT_FOUND');
 	return org;
 }
 
@@ -329,9 +330,9 @@ export async function invitePerson(
 ): Promise<{ invitationId: string; link: string }> {
 	return db.transaction(async (tx) => {
 		const org = await loadOrganisation(tx, actor, input.organisationId);
-		if (!canManagePeopleOf(actor, org)) throw new WorkspaceError('FORBIDDEN');
-		if (org.status !== 'active') throw new WorkspaceError('ORGANISATION_SUSPENDED');
-		if (!roleFitsOrganisation(input.role, org.kind)) throw new WorkspaceError('ROLE_DOES_NOT_FIT');
+		if (!canManagePeopleOf(actor, org)) throw new DomainError('FORBIDDEN');
+		if (org.status !== 'active') throw new DomainError('ORGANISATION_SUSPENDED');
+		if (!roleFitsOrganisation(input.role, org.kind)) throw new DomainError('ROLE_DOES_NOT_FIT');
 		const host = org.kind === 'host';
 		const teamId = host ? (input.teamId ?? null) : null;
 		const regionId = host ? (input.regionId ?? null) : null;
@@ -349,10 +350,10 @@ async function loadPendingInvitation(tx: Db, actor: Actor, invitationId: string)
 		.where(eq(invitations.id, invitationId))
 		.for('update', { of: invitations });
 	const org = row && { id: row.invitation.organisationId, kind: row.kind };
-	if (!row || !org || !canViewOrganisation(actor, org)) throw new WorkspaceError('NOT_FOUND');
-	if (!canManagePeopleOf(actor, org)) throw new WorkspaceError('FORBIDDEN');
+	if (!row || !org || !canViewOrganisation(actor, org)) throw new DomainError('NOT_FOUND');
+	if (!canManagePeopleOf(actor, org)) throw new DomainError('FORBIDDEN');
 	if (row.invitation.acceptedAt || row.invitation.revokedAt) {
-		throw new WorkspaceError('INVITATION_NOT_PENDING');
+		throw new DomainError('INVITATION_NOT_PENDING');
 	}
 	return row;
 }
@@ -391,7 +392,7 @@ export async function resendInvitation(
 ): Promise<{ invitationId: string; link: string }> {
 	return db.transaction(async (tx) => {
 		const { invitation, status } = await loadPendingInvitation(tx, actor, input.invitationId);
-		if (status !== 'active') throw new WorkspaceError('ORGANISATION_SUSPENDED');
+		if (status !== 'active') throw new DomainError('ORGANISATION_SUSPENDED');
 		const result = await inviteUser(
 			tx,
 			actor,
@@ -428,22 +429,14 @@ async function assertNameFree(tx: Db, name: string, exceptId?: string): Promise<
 				exceptId ? ne(organisations.id, exceptId) : undefined
 			)
 		);
-	if (taken) throw new WorkspaceError('NAME_TAKEN');
-}
-
-/** PostgreSQL's unique violation: two requests creating one name at the same moment. */
-function isUniqueViolation(error: unknown): boolean {
-	for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-		if ((e as { code?: unknown }).code === '23505') return true;
-	}
-	return false;
+	if (taken) throw new DomainError('NAME_TAKEN');
 }
 
 async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
 	try {
 		return await work();
 	} catch (error) {
-		if (isUniqueViolation(error)) throw new WorkspaceError('NAME_TAKEN');
+		if (isUniqueViolation(error)) throw new DomainError('NAME_TAKEN');
 		throw error;
 	}
 }
@@ -464,7 +457,7 @@ export async function createPartnerOrganisation(
 	},
 	context: CommandContext | InviteContext = {}
 ): Promise<{ organisationId: string; invitationId: string | null }> {
-	if (!canManageOrganisations(actor)) throw new WorkspaceError('FORBIDDEN');
+	if (!canManageOrganisations(actor)) throw new DomainError('FORBIDDEN');
 	return uniqueName(() =>
 		db.transaction(async (tx) => {
 			const name = input.name.trim();
@@ -523,7 +516,7 @@ export async function updateOrganisation(
 	input: OrganisationChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
-	if (!canManageOrganisations(actor)) throw new WorkspaceError('FORBIDDEN');
+	if (!canManageOrganisations(actor)) throw new DomainError('FORBIDDEN');
 	return uniqueName(() => db.transaction((tx) => changeOrganisation(tx, actor, input, context)));
 }
 
@@ -548,7 +541,7 @@ export async function changeOrganisation(
 ): Promise<{ changed: boolean }> {
 	const org = await loadOrganisation(tx, actor, input.organisationId, true);
 	const host = org.kind === 'host';
-	if (host && input.status === 'suspended') throw new WorkspaceError('HOST_NOT_SUSPENDABLE');
+	if (host && input.status === 'suspended') throw new DomainError('HOST_NOT_SUSPENDABLE');
 	const next = {
 		name: input.name?.trim() ?? org.name,
 		// The host company has no partner tier.

@@ -33,10 +33,3 @@ export {
 	type TeamRow
 } from './queries.ts';
 export { listAuditActors, listAuditObjectTypes, auditNewerCursor } from './history.ts';
-export {
-	WorkspaceError,
-	WORKSPACE_ERROR_STATUS,
-	WORKSPACE_ERROR_MESSAGES,
-	WORKSPACE_ERROR_FIELDS,
-	type WorkspaceErrorCode
-} from './errors.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../ids.ts';
 import { LOCALES, ORGANISATION_STATUSES, PARTNER_ROLES, ROLES, TIERS } from '../enums.ts';
 import { email, optionalUuid, text, uuid } from '../forms.ts';
 
@@ -21,7 +22,7 @@ const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
 const uuidList = (max: number) =>
 	z.preprocess(
 		(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
-		z.array(z.uuid()).max(max)
+		z.array(idSchema).max(max)
 	);
 
 export const inviteSchema = z.object({
@@ -107,26 +108,26 @@ export const PEOPLE_STATUSES = ['active', 'deactivated'] as const;
 export type PeopleStatus = (typeof PEOPLE_STATUSES)[number];
 
 export const peopleFilterSchema = z.object({
-	organisation: lenient(z.uuid()),
+	organisation: lenient(idSchema),
 	role: lenient(z.enum(ROLES)),
 	status: lenient(z.enum(PEOPLE_STATUSES)),
 	q: lenient(optionalText(SEARCH_MAX)),
-	after: lenient(z.uuid())
+	after: lenient(idSchema)
 });
 export type PeopleFilterInput = z.output<typeof peopleFilterSchema>;
 
 export const auditFilterSchema = z.object({
 	action: lenient(optionalText(100)),
 	objectType: lenient(optionalText(50)),
-	actor: lenient(z.uuid()),
-	organisation: lenient(z.uuid()),
+	actor: lenient(idSchema),
+	organisation: lenient(idSchema),
 	from: lenient(day),
 	to: lenient(day),
 	before: lenient(z.string().regex(/^[1-9][0-9]{0,15}$/))
 });
 export type AuditFilterInput = z.output<typeof auditFilterSchema>;
 
-export const outboxFilterSchema = z.object({ before: lenient(z.uuid()) });
+export const outboxFilterSchema = z.object({ before: lenient(idSchema) });
 
 /** The URL's search parameters as the plain object the filter schemas read. */
 export function searchParamsObject(params: URLSearchParams): Record<string, string> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amountField } from '../amount.ts';
+import { idSchema } from '../ids.ts';
 import { ACCOUNT_SIZES, STAGES } from '../enums.ts';
 import { optionalUuid, text } from '../forms.ts';
 import { normaliseDomain, normaliseSiren } from '../normalise.ts';
@@ -42,7 +43,7 @@ const maybeUuid = () =>
 const uuidList = (max: number) =>
 	z.preprocess(
 		(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
-		z.array(z.uuid()).max(max)
+		z.array(idSchema).max(max)
 	);
 
 const day = () =>
@@ -198,7 +199,7 @@ export const opportunityEdit = opportunityInput.and(z.object({ version: versionF
 /** A stage change from the pipeline (board or table). */
 export const stageChangeInput = z
 	.object({
-		id: z.uuid(),
+		id: idSchema,
 		version: versionField(),
 		stage: z.enum(STAGES),
 		lostReason: optionalText(CRM_LONG_TEXT_MAX)
@@ -214,7 +215,7 @@ export const deleteInput = z.object({ version: versionField().optional() });
 
 export const restoreInput = z.object({
 	kind: z.enum(['account', 'contact', 'opportunity']),
-	id: z.uuid()
+	id: idSchema
 });
 
 // Filters come from the URL: a value that does not parse is dropped rather than refused.
@@ -228,10 +229,10 @@ export const accountFilterSchema = z.object({
 			.max(100)
 			.transform((v) => (v === '' ? undefined : v))
 	),
-	region: lenient(z.uuid()),
+	region: lenient(idSchema),
 	size: lenient(z.enum(ACCOUNT_SIZES)),
-	owner: lenient(z.uuid()),
-	partner: lenient(z.uuid()),
-	after: lenient(z.uuid())
+	owner: lenient(idSchema),
+	partner: lenient(idSchema),
+	after: lenient(idSchema)
 });
 export type AccountFilterInput = z.output<typeof accountFilterSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amountField } from '../amount.ts';
+import { idSchema } from '../ids.ts';
 import { REGISTRATION_STATUSES } from '../enums.ts';
 import { normaliseCompanyName, normaliseDomain, normaliseSiren } from '../normalise.ts';
 
@@ -90,7 +91,7 @@ const accountName = z
 export const registrationSchema = z.discriminatedUnion(
 	'accountMode',
 	[
-		z.object({ accountMode: z.literal('existing'), accountId: z.uuid(), ...dealFields }),
+		z.object({ accountMode: z.literal('existing'), accountId: idSchema, ...dealFields }),
 		z.object({
 			accountMode: z.literal('new'),
 			accountName,
@@ -103,10 +104,10 @@ export const registrationSchema = z.discriminatedUnion(
 );
 export type RegistrationInput = z.output<typeof registrationSchema>;
 
-export const registrationIdSchema = z.object({ id: z.uuid() });
+export const registrationIdSchema = z.object({ id: idSchema });
 
 export const rejectSchema = z.object({
-	id: z.uuid(),
+	id: idSchema,
 	reason: z
 		.string({ error: 'deals_error_reason_required' })
 		.trim()
@@ -120,5 +121,5 @@ const optional = <T extends z.ZodType>(schema: T) =>
 /** The filters of the review queue (GET parameters; anything unexpected is ignored). */
 export const registrationFilterSchema = z.object({
 	status: optional(z.enum(REGISTRATION_STATUSES)),
-	partner: optional(z.uuid())
+	partner: optional(idSchema)
 });

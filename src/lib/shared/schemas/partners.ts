@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../ids.ts';
 import { ORGANISATION_STATUSES, TIERS } from '../enums.ts';
 import { optionalUuid } from '../forms.ts';
 
@@ -13,8 +14,8 @@ const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(unde
 
 export const partnerFilterSchema = z.object({
 	tier: lenient(z.enum(TIERS)),
-	region: lenient(z.uuid()),
-	owner: lenient(z.uuid()),
+	region: lenient(idSchema),
+	owner: lenient(idSchema),
 	status: lenient(z.enum(ORGANISATION_STATUSES)),
 	q: lenient(
 		z
@@ -24,7 +25,7 @@ export const partnerFilterSchema = z.object({
 			.transform((v) => (v === '' ? undefined : v))
 	),
 	sort: lenient(z.enum(PARTNER_SORTS)),
-	after: lenient(z.uuid())
+	after: lenient(idSchema)
 });
 export type PartnerFilterInput = z.output<typeof partnerFilterSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../ids.ts';
 import { STAGES, type Stage } from '../enums.ts';
 
 // Input of the pipeline page (/pipeline): filters and sort come from the URL and are lenient (a
@@ -32,22 +33,22 @@ const day = z
 
 export const pipelineQuerySchema = z.object({
 	view: z.enum(PIPELINE_VIEWS).catch('board').default('board'),
-	owner: lenient(z.uuid()),
-	partner: lenient(z.union([z.uuid(), z.literal(DIRECT_PARTNER)])),
-	region: lenient(z.uuid()),
+	owner: lenient(idSchema),
+	partner: lenient(z.union([idSchema, z.literal(DIRECT_PARTNER)])),
+	region: lenient(idSchema),
 	stage: lenient(z.enum(STAGES)),
 	period: lenient(z.enum(CLOSE_PERIODS)),
 	from: lenient(day),
 	to: lenient(day),
 	sort: z.enum(PIPELINE_SORTS).catch('close').default('close'),
 	dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
-	after: lenient(z.uuid())
+	after: lenient(idSchema)
 });
 export type PipelineQuery = z.output<typeof pipelineQuerySchema>;
 
 export const moveOpportunitySchema = z
 	.object({
-		id: z.uuid(),
+		id: idSchema,
 		version: z.coerce.number().int().min(1),
 		stage: z.enum(STAGES),
 		lostReason: z

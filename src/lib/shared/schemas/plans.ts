@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../ids.ts';
 import {
 	LOCALES,
 	PLAN_KINDS,
@@ -28,8 +29,8 @@ const emptyToNull = z
 export const createPlanInput = z
 	.object({
 		kind: z.enum(PLAN_KINDS),
-		accountId: emptyToNull.pipe(z.uuid().nullable()),
-		partnerId: emptyToNull.pipe(z.uuid().nullable()),
+		accountId: emptyToNull.pipe(idSchema.nullable()),
+		partnerId: emptyToNull.pipe(idSchema.nullable()),
 		locale: z.enum(LOCALES),
 		title: optionalTitle
 	})
@@ -47,18 +48,18 @@ export const createPlanInput = z
 
 /** Sharing: one partner company (or none, '' in the form) and the mode. */
 export const sharePlanInput = z.object({
-	partnerId: emptyToNull.pipe(z.uuid().nullable()),
+	partnerId: emptyToNull.pipe(idSchema.nullable()),
 	mode: z.enum(PLAN_SHARE_MODES).default('viewer')
 });
 export type SharePlanInput = z.output<typeof sharePlanInput>;
 
 /** The partner admin narrowing the plan for one of their people. */
 export const personAccessInput = z.object({
-	userId: z.uuid(),
+	userId: idSchema,
 	access: z.enum(PLAN_PERSON_ACCESS)
 });
 
-export const planOwnerInput = z.object({ ownerId: z.uuid() });
+export const planOwnerInput = z.object({ ownerId: idSchema });
 
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
@@ -74,7 +75,7 @@ export const planFilterSchema = z.object({
 	kind: lenient(z.enum(PLAN_KINDS)),
 	status: lenient(z.enum(PLAN_STATUSES)),
 	stale: lenient(z.literal('1').transform(() => true as const)),
-	owner: lenient(z.uuid()),
-	after: lenient(z.uuid())
+	owner: lenient(idSchema),
+	after: lenient(idSchema)
 });
 export type PlanFilterInput = z.output<typeof planFilterSchema>;

@@ -5,6 +5,7 @@ import {
 	canManagePeopleOf,
 	requireUser
 } from '$lib/server/access';
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import type { SessionUser } from '$lib/server/auth';
 import { parseForm } from '$lib/server/http/forms';
 import {
@@ -16,14 +17,7 @@ import {
 	listPeople,
 	reactivateUser
 } from '$lib/server/workspace';
-import {
-	commandContext,
-	invalid,
-	invitationActions,
-	inviteContext,
-	runCommand,
-	succeeded
-} from '$lib/server/workspace/edge';
+import { commandContext, invitationActions, inviteContext } from '$lib/server/workspace/edge';
 import {
 	companyChangeRoleSchema,
 	companyInviteSchema,
@@ -66,7 +60,7 @@ export const actions: Actions = {
 		const tag = { action: 'invite' };
 		const parsed = parseForm(companyInviteSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			invitePerson(
 				event.locals.runtime.db,
 				user,
@@ -84,7 +78,7 @@ export const actions: Actions = {
 		const parsed = parseForm(companyChangeRoleSchema, formData);
 		const tag = { action: 'person', id: parsed.ok ? parsed.data.userId : undefined };
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			changeRole(event.locals.runtime.db, user, parsed.data, commandContext(event))
 		);
 		if (!result.ok) return result.failure;
@@ -97,7 +91,7 @@ export const actions: Actions = {
 		const parsed = parseForm(userIdSchema, formData);
 		const tag = { action: 'person', id: parsed.ok ? parsed.data.userId : undefined };
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			deactivateUser(event.locals.runtime.db, user, parsed.data, commandContext(event))
 		);
 		if (!result.ok) return result.failure;
@@ -110,7 +104,7 @@ export const actions: Actions = {
 		const parsed = parseForm(userIdSchema, formData);
 		const tag = { action: 'person', id: parsed.ok ? parsed.data.userId : undefined };
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			reactivateUser(event.locals.runtime.db, user, parsed.data, commandContext(event))
 		);
 		if (!result.ok) return result.failure;

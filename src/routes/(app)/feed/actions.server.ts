@@ -1,5 +1,8 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
+import { invalid, runAction } from '$lib/server/http/edge';
+import { parseForm } from '$lib/server/http/forms';
+import { idSchema } from '$lib/shared/ids';
 import { requireUser } from '$lib/server/access';
 import {
 	createComment,
@@ -12,7 +15,6 @@ import {
 	setMembership,
 	toggleReaction
 } from '$lib/server/feed';
-import { parseFeedForm, runFeedAction } from '$lib/server/feed/edge';
 import {
 	commentInput,
 	editInput,
@@ -27,8 +29,8 @@ import {
 // each one validates with the shared schema, calls one feed command, and answers with the action's
 // name and the post it touched, so the page refreshes that post only.
 
-const postIdInput = z.object({ postId: z.uuid() });
-const pinInput = z.object({ postId: z.uuid(), pinned: z.enum(['true', 'false']) });
+const postIdInput = z.object({ postId: idSchema });
+const pinInput = z.object({ postId: idSchema, pinned: z.enum(['true', 'false']) });
 
 async function start(event: RequestEvent) {
 	const user = requireUser(event.locals);
@@ -39,56 +41,54 @@ export const feedActions = {
 	post: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'post' };
-		const parsed = parseFeedForm(postInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => createPost(db, user, parsed.data));
+		const parsed = parseForm(postInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => createPost(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return { ...tag, id: result.value.id };
 	},
 	comment: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'comment', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(commentInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => createComment(db, user, parsed.data));
+		const parsed = parseForm(commentInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => createComment(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return { ...tag, commentId: result.value.id };
 	},
 	edit: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'edit', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(editInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => editPost(db, user, parsed.data));
+		const parsed = parseForm(editInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => editPost(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return tag;
 	},
 	delete: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'delete', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(postIdInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () =>
-			deletePost(db, user, parsed.data.postId)
-		);
+		const parsed = parseForm(postIdInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => deletePost(db, user, parsed.data.postId));
 		if (!result.ok) return result.failure;
 		return tag;
 	},
 	react: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'react', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(reactionInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => toggleReaction(db, user, parsed.data));
+		const parsed = parseForm(reactionInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => toggleReaction(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return { ...tag, reactions: result.value };
 	},
 	pin: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'pin', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(pinInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () =>
+		const parsed = parseForm(pinInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () =>
 			pinPost(db, user, parsed.data.postId, parsed.data.pinned === 'true')
 		);
 		if (!result.ok) return result.failure;
@@ -97,27 +97,27 @@ export const feedActions = {
 	report: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'report', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(reportInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => reportPost(db, user, parsed.data));
+		const parsed = parseForm(reportInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => reportPost(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return { ...tag, reported: true };
 	},
 	membership: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'membership', id: String(formData.get('channelId') ?? '') };
-		const parsed = parseFeedForm(membershipInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => setMembership(db, user, parsed.data));
+		const parsed = parseForm(membershipInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => setMembership(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return { ...tag, membership: parsed.data.action };
 	},
 	moderate: async (event: RequestEvent) => {
 		const { user, db, formData } = await start(event);
 		const tag = { action: 'moderate', id: String(formData.get('postId') ?? '') };
-		const parsed = parseFeedForm(moderationInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () => moderatePost(db, user, parsed.data));
+		const parsed = parseForm(moderationInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () => moderatePost(db, user, parsed.data));
 		if (!result.ok) return result.failure;
 		return { ...tag, decision: parsed.data.action };
 	}

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { z } from 'zod';
+import { isId } from '$lib/shared/ids';
 import { requireUser } from '$lib/server/access/guard';
 import { countUnread, listNotifications, markRead } from '$lib/server/notifications';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,11 +30,7 @@ export const actions: Actions = {
 		const user = requireUser(locals, url);
 		const ids = (await request.formData()).getAll('id').filter((v) => typeof v === 'string');
 		// Not ids (an id column refuses other text, which was a 500): the same refusal.
-		if (
-			ids.length === 0 ||
-			ids.length > 100 ||
-			!ids.every((id) => z.uuid().safeParse(id).success)
-		) {
+		if (ids.length === 0 || ids.length > 100 || !ids.every(isId)) {
 			return fail(400, { message: 'Choose between 1 and 100 notifications.' });
 		}
 		const result = await markRead(locals.runtime.db, user.id, ids);

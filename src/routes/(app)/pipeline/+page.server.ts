@@ -8,6 +8,7 @@ import {
 	type PipelineFilter
 } from '$lib/server/crm/pipeline';
 import { moveOpportunityStage } from '$lib/server/crm/pipeline-move';
+import { DomainError, type DomainErrorCode } from '$lib/server/errors';
 import { clientAddress } from '$lib/server/http/client';
 import { formMessage, parseForm } from '$lib/server/http/forms';
 import type { MessageRef } from '$lib/shared/forms';
@@ -42,21 +43,20 @@ export const load: PageServerLoad = async ({ locals, url, depends }) => {
 	return { query, options, view: 'board' as const, table: null, totals: columns, columns };
 };
 
-// How a refusal of the stage move reaches the person: a message, never an error page, so the
-// board can roll the card back and say why. Codes of the CRM records module are read loosely.
-const REFUSALS: Record<string, { status: number; key: string }> = {
-	FORBIDDEN: { status: 403, key: 'crm_pipeline_error_forbidden' },
-	NOT_FOUND: { status: 404, key: 'crm_pipeline_error_not_found' },
-	STALE: { status: 409, key: 'crm_pipeline_error_stale' },
-	VERSION_CONFLICT: { status: 409, key: 'crm_pipeline_error_stale' },
-	CONFLICT: { status: 409, key: 'crm_pipeline_error_stale' },
-	LOST_REASON_REQUIRED: { status: 400, key: 'crm_pipeline_lost_reason_required' }
+// How a refusal of the stage move reaches the person: a message, never an error page (not found
+// included), so the board can roll the card back and say why — the one place a refusal is not
+// answered by the edge's runAction (http/edge.ts), with the board's own sentences.
+const REFUSALS: Partial<Record<DomainErrorCode, string>> = {
+	FORBIDDEN: 'crm_pipeline_error_forbidden',
+	NOT_FOUND: 'crm_pipeline_error_not_found',
+	STALE: 'crm_pipeline_error_stale',
+	LOST_REASON_REQUIRED: 'crm_pipeline_lost_reason_required'
 };
 
 function refusalOf(cause: unknown): { status: number; key: string; code: string } | null {
-	const code = (cause as { code?: unknown } | null)?.code;
-	if (typeof code !== 'string' || !(code in REFUSALS)) return null;
-	return { ...REFUSALS[code], code };
+	if (!(cause instanceof DomainError)) return null;
+	const key = REFUSALS[cause.code];
+	return key ? { status: cause.status, key, code: cause.code } : null;
 }
 
 export const actions: Actions = {

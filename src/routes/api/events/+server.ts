@@ -1,6 +1,6 @@
-import { json } from '@sveltejs/kit';
 import type { Actor } from '$lib/server/access';
 import { SESSION_COOKIE, validateSessionToken, type SessionUser } from '$lib/server/auth/sessions';
+import { jsonMessage } from '$lib/server/http/edge';
 import { createEventStream } from '$lib/server/live';
 import type { RequestHandler } from './$types';
 
@@ -13,9 +13,8 @@ const actorOf = (user: SessionUser): Actor => ({
 
 /** The live stream of the signed-in person: only the events the access policy lets them see. */
 export const GET: RequestHandler = ({ locals, cookies, request }) => {
-	if (!locals.user) {
-		return json({ message: 'Sign in to receive live updates.' }, { status: 401 });
-	}
+	if (!locals.user)
+		return jsonMessage(401, { key: 'error_sign_in_first' }, { code: 'UNAUTHENTICATED' });
 	const { db, bus, log } = locals.runtime;
 	const token = cookies.get(SESSION_COOKIE) ?? '';
 	const stream = createEventStream({

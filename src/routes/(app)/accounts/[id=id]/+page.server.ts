@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, notFound, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	createContact,
@@ -10,14 +11,7 @@ import {
 	listOpportunitiesOfAccount,
 	updateAccount
 } from '$lib/server/crm';
-import {
-	crmContext,
-	crmUser,
-	invalid,
-	notFound,
-	runCrmCommand,
-	succeeded
-} from '$lib/server/crm/edge';
+import { crmContext, crmUser } from '$lib/server/crm/edge';
 import { planButton } from '$lib/server/plans';
 import { accountEdit, contactInput, opportunityInput } from '$lib/shared/schemas/crm';
 import type { Actions, PageServerLoad } from './$types';
@@ -52,8 +46,8 @@ export const actions: Actions = {
 		const formData = await event.request.formData();
 		const tag = { action: 'update' };
 		const parsed = parseForm(accountEdit, formData);
-		if (!parsed.ok) return invalid(parsed.failure, tag, formData);
-		const result = await runCrmCommand(formData, tag, () =>
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () =>
 			updateAccount(
 				event.locals.runtime.db,
 				user,
@@ -67,7 +61,7 @@ export const actions: Actions = {
 	delete: async (event) => {
 		const user = crmUser(event.locals);
 		const formData = await event.request.formData();
-		const result = await runCrmCommand(formData, { action: 'delete' }, () =>
+		const result = await runAction(formData, { action: 'delete' }, () =>
 			deleteAccount(event.locals.runtime.db, user, { id: event.params.id }, crmContext(event))
 		);
 		if (!result.ok) return result.failure;
@@ -79,7 +73,7 @@ export const actions: Actions = {
 		const tag = { action: 'createContact' };
 		const parsed = parseForm(contactInput, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCrmCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			createContact(
 				event.locals.runtime.db,
 				user,
@@ -96,7 +90,7 @@ export const actions: Actions = {
 		const tag = { action: 'createOpportunity' };
 		const parsed = parseForm(opportunityInput, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCrmCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			createOpportunity(
 				event.locals.runtime.db,
 				user,

@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, runAction } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import { createAccount, crmChoices } from '$lib/server/crm';
-import { crmContext, crmUser, invalid, runCrmCommand } from '$lib/server/crm/edge';
+import { crmContext, crmUser } from '$lib/server/crm/edge';
 import { accountInput } from '$lib/shared/schemas/crm';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,8 +21,8 @@ export const actions: Actions = {
 		const formData = await event.request.formData();
 		const tag = { action: 'create' };
 		const parsed = parseForm(accountInput, formData);
-		if (!parsed.ok) return invalid(parsed.failure, tag, formData);
-		const result = await runCrmCommand(formData, tag, () =>
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () =>
 			createAccount(event.locals.runtime.db, user, parsed.data, crmContext(event))
 		);
 		if (!result.ok) return result.failure;

@@ -1,7 +1,8 @@
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { authorize, canRestoreCrmRecords } from '$lib/server/access';
 import { parseForm } from '$lib/server/http/forms';
 import { listRecentlyDeleted, restoreRecord } from '$lib/server/crm';
-import { crmContext, crmUser, invalid, runCrmCommand, succeeded } from '$lib/server/crm/edge';
+import { crmContext, crmUser } from '$lib/server/crm/edge';
 import { restoreInput } from '$lib/shared/schemas/crm';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,7 +24,7 @@ export const actions: Actions = {
 		const parsed = parseForm(restoreInput, formData);
 		if (!parsed.ok) return invalid(parsed.failure, { action: 'restore' });
 		const tag = { action: 'restore', id: parsed.data.id };
-		const result = await runCrmCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			restoreRecord(event.locals.runtime.db, user, parsed.data, crmContext(event))
 		);
 		if (!result.ok) return result.failure;

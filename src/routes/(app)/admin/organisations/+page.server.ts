@@ -1,12 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, runAction } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import { createPartnerOrganisation, listOrganisations, listRegions } from '$lib/server/workspace';
-import {
-	invalid,
-	inviteContext,
-	requireWorkspaceAdmin,
-	runCommand
-} from '$lib/server/workspace/edge';
+import { inviteContext, requireWorkspaceAdmin } from '$lib/server/workspace/edge';
 import { createOrganisationSchema } from '$lib/shared/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,7 +21,7 @@ export const actions: Actions = {
 		const parsed = parseForm(createOrganisationSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
 		// One transaction: the partner, and its partner admin's invitation when an address is given.
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			createPartnerOrganisation(event.locals.runtime.db, user, parsed.data, inviteContext(event))
 		);
 		if (!result.ok) {

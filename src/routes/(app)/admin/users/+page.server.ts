@@ -1,3 +1,4 @@
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	invitePerson,
@@ -8,12 +9,9 @@ import {
 	listTeams
 } from '$lib/server/workspace';
 import {
-	invalid,
 	invitationActions,
 	inviteContext,
-	requireWorkspaceAdmin,
-	runCommand,
-	succeeded
+	requireWorkspaceAdmin
 } from '$lib/server/workspace/edge';
 import { inviteSchema, peopleFilterSchema, searchParamsObject } from '$lib/shared/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
@@ -45,7 +43,7 @@ export const actions: Actions = {
 		const tag = { action: 'invite' };
 		const parsed = parseForm(inviteSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			invitePerson(event.locals.runtime.db, user, parsed.data, inviteContext(event))
 		);
 		if (!result.ok) return result.failure;

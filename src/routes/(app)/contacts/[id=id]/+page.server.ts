@@ -1,14 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, notFound, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import { deleteContact, getContact, updateContact } from '$lib/server/crm';
-import {
-	crmContext,
-	crmUser,
-	invalid,
-	notFound,
-	runCrmCommand,
-	succeeded
-} from '$lib/server/crm/edge';
+import { crmContext, crmUser } from '$lib/server/crm/edge';
 import { contactEdit } from '$lib/shared/schemas/crm';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,7 +20,7 @@ export const actions: Actions = {
 		const tag = { action: 'update' };
 		const parsed = parseForm(contactEdit, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCrmCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updateContact(
 				event.locals.runtime.db,
 				user,
@@ -40,7 +34,7 @@ export const actions: Actions = {
 	delete: async (event) => {
 		const user = crmUser(event.locals);
 		const formData = await event.request.formData();
-		const result = await runCrmCommand(formData, { action: 'delete' }, () =>
+		const result = await runAction(formData, { action: 'delete' }, () =>
 			deleteContact(event.locals.runtime.db, user, { id: event.params.id }, crmContext(event))
 		);
 		if (!result.ok) return result.failure;

@@ -1,7 +1,7 @@
+import { notFound } from '$lib/server/http/edge';
 import { canCreateChannel, requireUser } from '$lib/server/access';
 import { getChannel, listChannels, pinnedPosts, setMembership, timeline } from '$lib/server/feed';
-import { feedNotFound } from '$lib/server/feed/edge';
-import { FeedError } from '$lib/server/feed/errors';
+import { DomainError } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
 import { feedActions } from '../actions.server';
 
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = requireUser(locals, url);
 	const db = locals.runtime.db;
 	const channel = await getChannel(db, user, params.id);
-	if (!channel) feedNotFound();
+	if (!channel) notFound();
 	const [channels, pinned, page] = await Promise.all([
 		listChannels(db, user),
 		pinnedPosts(db, user, channel.id),
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	if (channel.membership === 'joined' && !channel.archived) {
 		await setMembership(db, user, { channelId: channel.id, action: 'read' }).catch(
 			(cause: unknown) => {
-				if (!(cause instanceof FeedError)) throw cause;
+				if (!(cause instanceof DomainError)) throw cause;
 			}
 		);
 	}

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, notFound, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	crmChoices,
@@ -7,14 +8,7 @@ import {
 	getOpportunityHistory,
 	updateOpportunity
 } from '$lib/server/crm';
-import {
-	crmContext,
-	crmUser,
-	invalid,
-	notFound,
-	runCrmCommand,
-	succeeded
-} from '$lib/server/crm/edge';
+import { crmContext, crmUser } from '$lib/server/crm/edge';
 import { opportunityEdit } from '$lib/shared/schemas/crm';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -44,7 +38,7 @@ export const actions: Actions = {
 		const tag = { action: 'update' };
 		const parsed = parseForm(opportunityEdit, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCrmCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updateOpportunity(
 				event.locals.runtime.db,
 				user,
@@ -58,7 +52,7 @@ export const actions: Actions = {
 	delete: async (event) => {
 		const user = crmUser(event.locals);
 		const formData = await event.request.formData();
-		const result = await runCrmCommand(formData, { action: 'delete' }, () =>
+		const result = await runAction(formData, { action: 'delete' }, () =>
 			deleteOpportunity(event.locals.runtime.db, user, { id: event.params.id }, crmContext(event))
 		);
 		if (!result.ok) return result.failure;

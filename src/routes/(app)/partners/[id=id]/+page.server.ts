@@ -1,11 +1,11 @@
 import { error } from '@sveltejs/kit';
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { canEditPartner, requireUser } from '$lib/server/access';
 import { parseForm } from '$lib/server/http/forms';
 import { getPartnerDetail, listOwnerCandidates, updatePartner } from '$lib/server/partners';
 import { planButton } from '$lib/server/plans';
-import { runPartnerCommand } from '$lib/server/partners/edge';
 import { listRegions } from '$lib/server/workspace';
-import { commandContext, invalid, succeeded } from '$lib/server/workspace/edge';
+import { commandContext } from '$lib/server/workspace/edge';
 import { organisationStatusSchema } from '$lib/shared/schemas/admin';
 import { updatePartnerSchema } from '$lib/shared/schemas/partners';
 import type { Actions, PageServerLoad } from './$types';
@@ -38,7 +38,7 @@ export const actions: Actions = {
 		const tag = { action: 'update' };
 		const parsed = parseForm(updatePartnerSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runPartnerCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updatePartner(
 				event.locals.runtime.db,
 				user,
@@ -56,7 +56,7 @@ export const actions: Actions = {
 		const tag = { action: 'status' };
 		const parsed = parseForm(organisationStatusSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runPartnerCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updatePartner(
 				event.locals.runtime.db,
 				user,

@@ -1,3 +1,4 @@
+import { notFound, runAction } from '$lib/server/http/edge';
 import { requireUser } from '$lib/server/access/guard';
 import { clientAddress } from '$lib/server/http/client';
 import type { Db } from '$lib/server/db';
@@ -9,7 +10,6 @@ import {
 	type CommandContext,
 	type PlanActor
 } from '$lib/server/plans';
-import { planNotFound, runPlanCommand } from '$lib/server/plans/edge';
 import type { PlanPageData } from '$lib/shared/plans';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, url, params, depends }) => 
 	const data: PlanPageData | null = await loadPlanPage(locals.runtime.db, user, params.id, {
 		currency: locals.runtime.config.currency
 	});
-	if (!data) planNotFound();
+	if (!data) notFound();
 	return data;
 };
 
@@ -38,7 +38,7 @@ function lifecycle(action: string, command: Command, successKey: string) {
 	return async (event: RequestEvent) => {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
-		const result = await runPlanCommand(formData, action, () =>
+		const result = await runAction(formData, { action }, () =>
 			command(event.locals.runtime.db, user, event.params.id, { ip: clientAddress(event) })
 		);
 		if (!result.ok) return result.failure;

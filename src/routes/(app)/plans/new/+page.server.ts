@@ -1,9 +1,10 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, notFound, runAction } from '$lib/server/http/edge';
 import { requireUser } from '$lib/server/access/guard';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
+import { isId } from '$lib/shared/ids';
 import { createPlan, defaultPlanTitle, mayCreatePlanFor, planSubject } from '$lib/server/plans';
-import { invalid, planNotFound, runPlanCommand } from '$lib/server/plans/edge';
 import { getLocale } from '$lib/paraglide/runtime';
 import { createPlanInput } from '$lib/shared/schemas/plans';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,11 +13,10 @@ import type { Actions, PageServerLoad } from './$types';
 // and the title. Only people who may create that plan reach the form; others get a 404.
 
 function subjectOf(url: URL): { kind: 'account' | 'partner'; id: string } | null {
-	const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 	const account = url.searchParams.get('account');
-	if (account && uuid.test(account)) return { kind: 'account', id: account };
+	if (isId(account)) return { kind: 'account', id: account };
 	const partner = url.searchParams.get('partner');
-	if (partner && uuid.test(partner)) return { kind: 'partner', id: partner };
+	if (isId(partner)) return { kind: 'partner', id: partner };
 	return null;
 }
 
@@ -24,11 +24,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	const db = locals.runtime.db;
 	const target = subjectOf(url);
-	if (!target) planNotFound();
+	if (!target) notFound();
 	const subject = await planSubject(db, user, target.kind, target.id);
-	if (!subject) planNotFound();
+	if (!subject) notFound();
 	if (subject.planId) redirect(303, `/plans/${subject.planId}`);
-	if (!(await mayCreatePlanFor(db, user, target.kind, target.id))) planNotFound();
+	if (!(await mayCreatePlanFor(db, user, target.kind, target.id))) notFound();
 	return {
 		kind: target.kind,
 		subjectId: target.id,
@@ -47,8 +47,8 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
 		const parsed = parseForm(createPlanInput, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'create');
-		const result = await runPlanCommand(formData, 'create', () =>
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'create' });
+		const result = await runAction(formData, { action: 'create' }, () =>
 			createPlan(event.locals.runtime.db, user, parsed.data, { ip: clientAddress(event) })
 		);
 		if (!result.ok) return result.failure;

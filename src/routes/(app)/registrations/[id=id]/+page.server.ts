@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
+import { invalid, runAction } from '$lib/server/http/edge';
 import { authorize, requireUser } from '$lib/server/access/guard';
 import { canReviewRegistrations } from '$lib/server/access';
 import { approveRegistration, getRegistration, rejectRegistration } from '$lib/server/deals';
-import { invalid, runDealCommand } from '$lib/server/deals/edge';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
 import { registrationIdSchema, rejectSchema } from '$lib/shared/schemas/deals';
@@ -29,9 +29,9 @@ export const actions: Actions = {
 		const formData = await event.request.formData();
 		formData.set('id', event.params.id);
 		const parsed = parseForm(registrationIdSchema, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'approve');
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'approve' });
 		const config = event.locals.runtime.config;
-		const result = await runDealCommand(formData, 'approve', () =>
+		const result = await runAction(formData, { action: 'approve' }, () =>
 			approveRegistration(
 				event.locals.runtime.db,
 				user,
@@ -49,8 +49,8 @@ export const actions: Actions = {
 		const formData = await event.request.formData();
 		formData.set('id', event.params.id);
 		const parsed = parseForm(rejectSchema, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'reject');
-		const result = await runDealCommand(formData, 'reject', () =>
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'reject' });
+		const result = await runAction(formData, { action: 'reject' }, () =>
 			rejectRegistration(event.locals.runtime.db, user, parsed.data, {
 				ip: clientAddress(event)
 			})

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, runAction } from '$lib/server/http/edge';
 import { authorize, requireUser } from '$lib/server/access/guard';
 import { canRegisterDeal } from '$lib/server/access';
 import { listRegistrableAccounts, submitRegistration } from '$lib/server/deals';
-import { invalid, runDealCommand } from '$lib/server/deals/edge';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
 import { earliestToday, registrationSchema } from '$lib/shared/schemas/deals';
@@ -24,8 +24,8 @@ export const actions: Actions = {
 		authorize(canRegisterDeal(user));
 		const formData = await event.request.formData();
 		const parsed = parseForm(registrationSchema, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'register');
-		const result = await runDealCommand(formData, 'register', () =>
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'register' });
+		const result = await runAction(formData, { action: 'register' }, () =>
 			submitRegistration(event.locals.runtime.db, user, parsed.data, {
 				ip: clientAddress(event)
 			})

@@ -1,26 +1,16 @@
 import { mentionCandidates } from '$lib/server/feed';
-import {
-	feedJson,
-	feedJsonError,
-	feedJsonFailure,
-	feedUnauthorised,
-	idParam
-} from '$lib/server/feed/edge';
+import { jsonAnswer, jsonEndpoint, jsonInvalidParameter } from '$lib/server/http/edge';
+import { idParam } from '$lib/shared/ids';
 import type { RequestHandler } from './$types';
 
 /** GET ?channel=<id>&q=<prefix>[&post=<id>]: people the reader may mention there (≤ 8). */
-export const GET: RequestHandler = async ({ locals, url }) => {
-	if (!locals.user) return feedUnauthorised();
+export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
+	const { url } = event;
 	const channelId = idParam(url, 'channel');
 	const postId = idParam(url, 'post');
-	if (!channelId || postId === null) {
-		return feedJsonFailure(400, 'channel must be a channel id.', 'INVALID', 'channel');
-	}
+	if (!channelId) return jsonInvalidParameter('channel');
+	if (postId === null) return jsonInvalidParameter('post');
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 80);
-	try {
-		const items = await mentionCandidates(locals.runtime.db, locals.user, { channelId, q, postId });
-		return feedJson({ items });
-	} catch (cause) {
-		return feedJsonError(cause);
-	}
-};
+	const items = await mentionCandidates(event.locals.runtime.db, user, { channelId, q, postId });
+	return jsonAnswer({ items });
+});

@@ -1,28 +1,19 @@
 import { timeline } from '$lib/server/feed';
-import {
-	feedJson,
-	feedJsonError,
-	feedJsonFailure,
-	feedUnauthorised,
-	idParam
-} from '$lib/server/feed/edge';
+import { jsonAnswer, jsonEndpoint, jsonMessage } from '$lib/server/http/edge';
+import { idParam } from '$lib/shared/ids';
 import type { RequestHandler } from './$types';
 
 /**
  * GET ?channel=<id>&cursor=<post id>&after=<post id>: a page of the timeline (no channel = the
  * home timeline). `cursor` pages back in time, `after` fetches what is newer (the "new posts" bar).
  */
-export const GET: RequestHandler = async ({ locals, url }) => {
-	if (!locals.user) return feedUnauthorised();
+export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
+	const { url } = event;
 	const channelId = idParam(url, 'channel');
 	const cursor = idParam(url, 'cursor');
 	const after = idParam(url, 'after');
 	if (channelId === null || cursor === null || after === null) {
-		return feedJsonFailure(400, 'channel, cursor and after must be ids.', 'INVALID');
+		return jsonMessage(400, { key: 'feed_api_parameter' }, { code: 'INVALID' });
 	}
-	try {
-		return feedJson(await timeline(locals.runtime.db, locals.user, { channelId, cursor, after }));
-	} catch (cause) {
-		return feedJsonError(cause);
-	}
-};
+	return jsonAnswer(await timeline(event.locals.runtime.db, user, { channelId, cursor, after }));
+});

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	getOrganisation,
@@ -11,12 +12,9 @@ import {
 } from '$lib/server/workspace';
 import {
 	commandContext,
-	invalid,
 	invitationActions,
 	inviteContext,
-	requireWorkspaceAdmin,
-	runCommand,
-	succeeded
+	requireWorkspaceAdmin
 } from '$lib/server/workspace/edge';
 import {
 	inviteSchema,
@@ -53,7 +51,7 @@ export const actions: Actions = {
 		const tag = { action: 'update' };
 		const parsed = parseForm(updateOrganisationSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updateOrganisation(
 				event.locals.runtime.db,
 				user,
@@ -74,7 +72,7 @@ export const actions: Actions = {
 		const tag = { action: 'status' };
 		const parsed = parseForm(organisationStatusSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			updateOrganisation(
 				event.locals.runtime.db,
 				user,
@@ -97,7 +95,7 @@ export const actions: Actions = {
 		const tag = { action: 'invite' };
 		const parsed = parseForm(inviteSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			invitePerson(event.locals.runtime.db, user, parsed.data, inviteContext(event))
 		);
 		if (!result.ok) return result.failure;

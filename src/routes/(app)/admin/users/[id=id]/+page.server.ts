@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { invalid, runAction, succeeded } from '$lib/server/http/edge';
 import { canAssignTeam, canChangeRole, canDeactivate } from '$lib/server/access';
 import { parseForm } from '$lib/server/http/forms';
 import {
@@ -10,13 +11,7 @@ import {
 	listTeams,
 	reactivateUser
 } from '$lib/server/workspace';
-import {
-	commandContext,
-	invalid,
-	requireWorkspaceAdmin,
-	runCommand,
-	succeeded
-} from '$lib/server/workspace/edge';
+import { commandContext, requireWorkspaceAdmin } from '$lib/server/workspace/edge';
 import { rolesForKind } from '$lib/shared/enums';
 import { assignTeamSchema, changeRoleSchema, userIdSchema } from '$lib/shared/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
@@ -57,7 +52,7 @@ export const actions: Actions = {
 		const tag = { action: 'changeRole' };
 		const parsed = parseForm(changeRoleSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			changeRole(event.locals.runtime.db, user, parsed.data, commandContext(event))
 		);
 		if (!result.ok) return result.failure;
@@ -71,7 +66,7 @@ export const actions: Actions = {
 		const parsed = parseForm(assignTeamSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
 		const { userId, teamId, regionId, managedRegionIds } = parsed.data;
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			assignTeamAndRegion(
 				event.locals.runtime.db,
 				user,
@@ -89,7 +84,7 @@ export const actions: Actions = {
 		const tag = { action: 'status' };
 		const parsed = parseForm(userIdSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			deactivateUser(event.locals.runtime.db, user, parsed.data, commandContext(event))
 		);
 		if (!result.ok) return result.failure;
@@ -102,7 +97,7 @@ export const actions: Actions = {
 		const tag = { action: 'status' };
 		const parsed = parseForm(userIdSchema, formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
-		const result = await runCommand(formData, tag, () =>
+		const result = await runAction(formData, tag, () =>
 			reactivateUser(event.locals.runtime.db, user, parsed.data, commandContext(event))
 		);
 		if (!result.ok) return result.failure;

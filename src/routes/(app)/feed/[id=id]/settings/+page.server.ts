@@ -1,8 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { invalid, notFound, runAction } from '$lib/server/http/edge';
+import { parseForm } from '$lib/server/http/forms';
 import { requireUser } from '$lib/server/access';
 import { getChannel, updateChannel } from '$lib/server/feed';
-import { feedNotFound, parseFeedForm, runFeedAction } from '$lib/server/feed/edge';
 import { listOrganisations } from '$lib/server/workspace';
 import { channelInput } from '$lib/shared/feed';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,7 +17,7 @@ const archiveInput = z.object({ archived: z.enum(['true', 'false']) });
 async function managed(locals: App.Locals, id: string, url?: URL) {
 	const user = requireUser(locals, url);
 	const channel = await getChannel(locals.runtime.db, user, id);
-	if (!channel || !channel.canManage) feedNotFound();
+	if (!channel || !channel.canManage) notFound();
 	return { user, channel };
 }
 
@@ -34,9 +35,9 @@ export const actions: Actions = {
 		const { user, channel } = await managed(event.locals, event.params.id);
 		const formData = await event.request.formData();
 		const tag = { action: 'save' };
-		const parsed = parseFeedForm(settingsInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () =>
+		const parsed = parseForm(settingsInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () =>
 			updateChannel(event.locals.runtime.db, user, channel.id, {
 				name: parsed.data.name,
 				description: parsed.data.description,
@@ -50,9 +51,9 @@ export const actions: Actions = {
 		const { user, channel } = await managed(event.locals, event.params.id);
 		const formData = await event.request.formData();
 		const tag = { action: 'archive' };
-		const parsed = parseFeedForm(archiveInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () =>
+		const parsed = parseForm(archiveInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () =>
 			updateChannel(event.locals.runtime.db, user, channel.id, {
 				name: channel.name,
 				description: channel.description,

@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, runAction } from '$lib/server/http/edge';
+import { parseForm } from '$lib/server/http/forms';
 import { authorize, canCreateChannel, requireUser } from '$lib/server/access';
 import { createChannel } from '$lib/server/feed';
-import { parseFeedForm, runFeedAction } from '$lib/server/feed/edge';
 import { listOrganisations } from '$lib/server/workspace';
 import { channelInput } from '$lib/shared/feed';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,9 +29,9 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
 		const tag = { action: 'create' };
-		const parsed = parseFeedForm(channelInput, formData, tag);
-		if (!parsed.ok) return parsed.failure;
-		const result = await runFeedAction(formData, tag, () =>
+		const parsed = parseForm(channelInput, formData, { message: 'first-field' });
+		if (!parsed.ok) return invalid(parsed.failure, tag);
+		const result = await runAction(formData, tag, () =>
 			createChannel(event.locals.runtime.db, user, parsed.data)
 		);
 		if (!result.ok) return result.failure;

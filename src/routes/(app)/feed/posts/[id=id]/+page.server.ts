@@ -1,6 +1,6 @@
+import { notFound } from '$lib/server/http/edge';
 import { requireUser } from '$lib/server/access';
 import { getPost, listComments } from '$lib/server/feed';
-import { feedNotFound } from '$lib/server/feed/edge';
 import type { Actions, PageServerLoad } from './$types';
 import { feedActions } from '../../actions.server';
 
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = requireUser(locals, url);
 	const db = locals.runtime.db;
 	const post = await getPost(db, user, params.id);
-	if (!post) feedNotFound();
+	if (!post) notFound();
 	return { me: user.id, post, comments: await listComments(db, user, post.id) };
 };
 

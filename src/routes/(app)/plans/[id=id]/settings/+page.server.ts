@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { invalid, notFound, runAction } from '$lib/server/http/edge';
 import { canDeletePlan, canManagePlan, canNarrowPlanForPeople } from '$lib/server/access';
 import { requireUser } from '$lib/server/access/guard';
 import { clientAddress } from '$lib/server/http/client';
@@ -16,7 +17,6 @@ import {
 	shareChoices,
 	sharePlan
 } from '$lib/server/plans';
-import { invalid, planNotFound, runPlanCommand } from '$lib/server/plans/edge';
 import { personAccessInput, planOwnerInput, sharePlanInput } from '$lib/shared/schemas/plans';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,12 +29,12 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const db = locals.runtime.db;
 	const viewer = await planViewer(db, user);
 	const resolved = await resolvePlanAccess(db, viewer, params.id);
-	if (!resolved) planNotFound();
+	if (!resolved) notFound();
 	const manage = canManagePlan(viewer, resolved.facts);
 	const narrow = canNarrowPlanForPeople(viewer, resolved.facts);
-	if (!manage && !narrow) planNotFound();
+	if (!manage && !narrow) notFound();
 	const row = await loadPlanRow(db, params.id);
-	if (!row) planNotFound();
+	if (!row) notFound();
 	const [partners, owners, people] = await Promise.all([
 		manage ? shareChoices(db, row) : [],
 		manage ? ownerChoices(db) : [],
@@ -59,8 +59,8 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
 		const parsed = parseForm(sharePlanInput, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'share');
-		const result = await runPlanCommand(formData, 'share', () =>
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'share' });
+		const result = await runAction(formData, { action: 'share' }, () =>
 			sharePlan(event.locals.runtime.db, user, event.params.id, parsed.data, {
 				ip: clientAddress(event)
 			})
@@ -75,8 +75,8 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
 		const parsed = parseForm(personAccessInput, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'person');
-		const result = await runPlanCommand(formData, 'person', () =>
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'person' });
+		const result = await runAction(formData, { action: 'person' }, () =>
 			setPersonAccess(
 				event.locals.runtime.db,
 				user,
@@ -93,8 +93,8 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
 		const parsed = parseForm(planOwnerInput, formData);
-		if (!parsed.ok) return invalid(parsed.failure, 'owner');
-		const result = await runPlanCommand(formData, 'owner', () =>
+		if (!parsed.ok) return invalid(parsed.failure, { action: 'owner' });
+		const result = await runAction(formData, { action: 'owner' }, () =>
 			changePlanOwner(event.locals.runtime.db, user, event.params.id, parsed.data.ownerId, {
 				ip: clientAddress(event)
 			})
@@ -105,7 +105,7 @@ export const actions: Actions = {
 	delete: async (event) => {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
-		const result = await runPlanCommand(formData, 'delete', () =>
+		const result = await runAction(formData, { action: 'delete' }, () =>
 			deletePlan(event.locals.runtime.db, user, event.params.id, { ip: clientAddress(event) })
 		);
 		if (!result.ok) return result.failure;

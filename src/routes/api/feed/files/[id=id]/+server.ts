@@ -1,24 +1,20 @@
-import { json } from '@sveltejs/kit';
 import { contentDisposition, openAttachment } from '$lib/server/feed/files';
+import { jsonEndpoint, jsonNotFound } from '$lib/server/http/edge';
 import type { RequestHandler } from './$types';
 
 // GET: a file, only to those who may see it (unknown and forbidden are the same 404). It is served
 // as the type read from its bytes, never sniffed, in a sandbox with no script: an image may show
 // inline (unless ?download=1), a PDF is always a download.
 
-const notFound = () => json({ message: 'Not found', code: 'NOT_FOUND' }, { status: 404 });
-
-export const GET: RequestHandler = async ({ locals, params, request, url }) => {
-	const user = locals.user;
-	if (!user)
-		return json({ message: 'Sign in to see this file.', code: 'UNAUTHENTICATED' }, { status: 401 });
+export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
+	const { locals, params, request, url } = event;
 	const file = await openAttachment(
 		locals.runtime.db,
 		locals.runtime.config.dataDir,
 		user,
 		params.id
 	);
-	if (!file) return notFound();
+	if (!file) return jsonNotFound();
 	const etag = `"${file.sha256}"`;
 	const inline = file.item.isImage && url.searchParams.get('download') !== '1';
 	const headers = new Headers({
@@ -35,4 +31,4 @@ export const GET: RequestHandler = async ({ locals, params, request, url }) => {
 	}
 	headers.set('content-length', String(file.item.size));
 	return new Response(file.stream(), { status: 200, headers });
-};
+});

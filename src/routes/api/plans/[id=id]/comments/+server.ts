@@ -1,36 +1,29 @@
+import { jsonAnswer, jsonEndpoint, jsonMessage, jsonNotFound } from '$lib/server/http/edge';
 import { createThread, listThreads } from '$lib/server/plans/comments';
-import {
-	documentParam,
-	failure,
-	guardPlan,
-	jsonResponse,
-	readJson
-} from '$lib/server/plans/history-http';
+import { documentParam, planAccess } from '$lib/server/plans/history-http';
 import { createThreadInput } from '$lib/shared/plan-history';
 import type { RequestHandler } from './$types';
 import { commentOutcome } from './outcome';
 
 /** GET ?document=shared|internal: the document's threads (open and resolved). */
-export const GET: RequestHandler = async ({ locals, params, url }) => {
-	const document = documentParam(url);
-	if (!document) return failure(400, 'document must be "shared" or "internal".');
-	const db = locals.runtime.db;
-	const guard = await guardPlan(db, locals.user, params.id, document);
-	if (guard instanceof Response) return guard;
-	return jsonResponse({ threads: await listThreads(db, guard.user, guard.resolved, document) });
-};
+export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
+	const document = documentParam(event.url);
+	if (!document) {
+		return jsonMessage(400, { key: 'planHistory_api_document' }, { code: 'INVALID' });
+	}
+	const db = event.locals.runtime.db;
+	const resolved = await planAccess(db, user, event.params.id, document);
+	if (!resolved) return jsonNotFound();
+	return jsonAnswer({ threads: await listThreads(db, user, resolved, document) });
+});
 
 /** POST { document, anchor: { field, start, end }, quote, body }: opens a thread. */
-export const POST: RequestHandler = async ({ locals, params, request, url }) => {
-	const input = await readJson(
-		request,
-		url,
-		createThreadInput,
-		'Send { "document", "anchor": { "field", "start", "end" }, "quote", "body" } (a comment of 1 to 4000 characters).'
-	);
-	if (input instanceof Response) return input;
-	const db = locals.runtime.db;
-	const guard = await guardPlan(db, locals.user, params.id, input.document);
-	if (guard instanceof Response) return guard;
-	return commentOutcome(await createThread(db, guard.user, guard.resolved, input), 201);
-};
+export const POST: RequestHandler = jsonEndpoint(
+	{ body: createThreadInput, hint: 'planHistory_api_thread_hint' },
+	async ({ event, user, body }) => {
+		const db = event.locals.runtime.db;
+		const resolved = await planAccess(db, user, event.params.id, body.document);
+		if (!resolved) return jsonNotFound();
+		return commentOutcome(await createThread(db, user, resolved, body), 201);
+	}
+);

@@ -1,9 +1,11 @@
-import { failure, jsonResponse, notFound } from '$lib/server/plans/history-http';
+import { jsonAnswer, jsonMessage, jsonNotFound } from '$lib/server/http/edge';
 import type { CommentError } from '$lib/server/plans/comments';
 
 /** The response of a comment command: its result, a 404, or a 403. */
 export function commentOutcome(result: { id: string } | CommentError, status = 200): Response {
-	if (result === 'not_found') return notFound();
-	if (result === 'forbidden') return failure(403, 'You cannot change this comment.');
-	return jsonResponse(result, status);
+	if (result === 'not_found') return jsonNotFound();
+	if (result === 'forbidden') {
+		return jsonMessage(403, { key: 'planHistory_api_comment_forbidden' }, { code: 'FORBIDDEN' });
+	}
+	return jsonAnswer(result, status);
 }
