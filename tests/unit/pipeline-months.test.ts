@@ -67,9 +67,7 @@ describe('periods are computed in the workspace time zone', () => {
 	it("takes today's date in the workspace zone, not UTC", () => {
 		expect(workspaceToday('Europe/Paris', lateEvening)).toBe('2026-04-01');
 		expect(workspaceToday('UTC', lateEvening)).toBe('2026-03-31');
-		expect(workspaceToday('America/New_York', new Date('2026-04-01T02:00:00Z'))).toBe(
-			'2026-03-31'
-		);
+		expect(workspaceToday('America/New_York', new Date('2026-04-01T02:00:00Z'))).toBe('2026-03-31');
 	});
 
 	it('so this month and this quarter are April and Q2 in Paris', () => {
