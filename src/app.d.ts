@@ -7,6 +7,8 @@ declare global {
 			user: SessionUser | null;
 			session: Session | null;
 			runtime: Runtime;
+			/** The zone the reader reads dates in (theirs, else the workspace's). */
+			timeZone: string;
 		}
 		interface Error {
 			message: string;

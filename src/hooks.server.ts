@@ -14,6 +14,7 @@ import { handleOrigin } from '$lib/server/http/origin';
 import { createSecurityHeadersHandle } from '$lib/server/http/security-headers';
 import { handleQueryText } from '$lib/server/http/query-text';
 import { requestLocale } from '$lib/server/http/locale';
+import { requestTimeZone, withReaderTimeZone } from '$lib/server/http/time-zone';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { cookieName as LOCALE_COOKIE, getLocale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
@@ -72,6 +73,16 @@ const handleLocale: Handle = ({ event, resolve }) => {
 	});
 };
 
+/**
+ * The reader's time zone (their own, else the workspace's): every date formatted while answering
+ * (src/lib/format) is in it, and the root layout hands it to the browser.
+ */
+const handleTimeZone: Handle = async ({ event, resolve }) => {
+	const timeZone = await requestTimeZone(event.locals.runtime.db, event.locals.user);
+	event.locals.timeZone = timeZone;
+	return withReaderTimeZone(timeZone, () => resolve(event));
+};
+
 /** nosniff, Referrer-Policy, X-Frame-Options, Permissions-Policy, HSTS over https, the CSP's connect-src. */
 const handleSecurityHeaders = createSecurityHeadersHandle({ livekitUrl: () => env.LIVEKIT_URL });
 
@@ -100,6 +111,7 @@ export const handle = sequence(
 	handleOrigin,
 	handleAuth,
 	handleLocale,
+	handleTimeZone,
 	handleBodyLimit,
 	// After the locale, so that its 400 speaks the asker's language.
 	handleQueryText

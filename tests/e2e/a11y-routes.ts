@@ -224,6 +224,7 @@ export const a11yRoutes: A11yRoute[] = [
 	},
 	{ route: '/(app)/admin/audit', path: '/admin/audit', as: ADMIN },
 	{ route: '/(app)/admin/outbox', path: '/admin/outbox', as: ADMIN },
+	{ route: '/(app)/admin/settings', path: '/admin/settings', as: ADMIN },
 
 	// Signed out
 	{

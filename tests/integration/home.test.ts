@@ -44,6 +44,7 @@ describe.each(drivers())('the home page’s people on %s', (driver) => {
 			email: row.email,
 			name,
 			locale: 'en',
+			timeZone: null,
 			role,
 			organisationId: org.id,
 			organisationKind: org.kind,

@@ -324,6 +324,7 @@ const invitationForms = {
 
 const TARGETS: Record<string, Target> = {
 	'/(app)/account digest': plain({ dailyDigest: fixed('on') }),
+	'/(app)/account timeZone': form(adminSchemas.personTimeZoneSchema),
 	'/(app)/account password': form(authSchemas.changePasswordSchema, {
 		extra: { current: TEXT, password: TEXT, confirm: TEXT }
 	}),
@@ -339,6 +340,7 @@ const TARGETS: Record<string, Target> = {
 		params: { id: 'account' }
 	}),
 	'/(app)/accounts/new default': form(crmSchemas.accountInput),
+	'/(app)/admin/settings default': form(adminSchemas.workspaceSettingsSchema),
 	'/(app)/admin/deleted restore': form(crmSchemas.restoreInput, {
 		extra: { id: fixed((ids) => ids.account), name: TEXT }
 	}),

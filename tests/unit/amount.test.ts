@@ -1,8 +1,8 @@
+import { formatAmount } from '../../src/lib/format/index.ts';
 import { describe, expect, it } from 'vitest';
 import {
 	AMOUNT_MAX_CENTS,
 	amountMessage,
-	formatAmountLimit,
 	parseAmount,
 	type AmountError
 } from '../../src/lib/shared/amount.ts';
@@ -137,6 +137,6 @@ describe('the amount parser', () => {
 			key: 'amount_error_too_large',
 			params: { max: '10,000,000,000.00' }
 		});
-		expect(formatAmountLimit(123_456, 'fr')).toBe(`1${NNBSP}234,56`);
+		expect(formatAmount(123_456, { locale: 'fr' })).toBe(`1${NNBSP}234,56`);
 	});
 });

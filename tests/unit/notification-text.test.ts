@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notificationText } from '../../src/lib/components/notifications/format.ts';
+import { notificationText } from '../../src/lib/components/notifications/text.ts';
 import { m } from '../../src/lib/paraglide/messages.js';
 import { NOTIFICATION_KINDS } from '../../src/lib/shared/notifications.ts';
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { splitByMonth } from '../../src/lib/server/crm/pipeline.ts';
+import {
+	closePeriodRange,
+	splitByMonth,
+	workspaceToday
+} from '../../src/lib/server/crm/pipeline.ts';
 
 // The board's stage totals read whole close months from pipeline_stage_totals and sum the days of
 // partial months from the deals (crm/pipeline.ts): the split must cover every day exactly once.
@@ -53,5 +57,34 @@ describe('splitByMonth', () => {
 			edges: [{ from: '2028-02-10', to: '2028-02-29' }]
 		});
 		expect(splitByMonth('2026-05-20', '2026-05-03')).toEqual({ months: null, edges: [] });
+	});
+});
+
+describe('periods are computed in the workspace time zone', () => {
+	// 23:30 UTC on 31 March: still March in UTC, already 1 April in Paris (UTC+2).
+	const lateEvening = new Date('2026-03-31T23:30:00Z');
+
+	it("takes today's date in the workspace zone, not UTC", () => {
+		expect(workspaceToday('Europe/Paris', lateEvening)).toBe('2026-04-01');
+		expect(workspaceToday('UTC', lateEvening)).toBe('2026-03-31');
+		expect(workspaceToday('America/New_York', new Date('2026-04-01T02:00:00Z'))).toBe('2026-03-31');
+	});
+
+	it('so this month and this quarter are April and Q2 in Paris', () => {
+		const today = workspaceToday('Europe/Paris', lateEvening);
+		expect(closePeriodRange('this_month', today)).toEqual({ from: '2026-04-01', to: '2026-04-30' });
+		expect(closePeriodRange('this_quarter', today)).toEqual({
+			from: '2026-04-01',
+			to: '2026-06-30'
+		});
+		expect(closePeriodRange('next_quarter', today)).toEqual({
+			from: '2026-07-01',
+			to: '2026-09-30'
+		});
+		// In UTC it would still be March and Q1.
+		expect(closePeriodRange('this_month', workspaceToday('UTC', lateEvening))).toEqual({
+			from: '2026-03-01',
+			to: '2026-03-31'
+		});
 	});
 });

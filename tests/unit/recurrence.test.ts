@@ -8,11 +8,11 @@ import {
 } from '../../src/lib/shared/recurrence.ts';
 import {
 	instantAt,
-	isTimeZone,
 	offsetMinutesAt,
 	parseWallTime,
 	wallTimeAt
 } from '../../src/lib/shared/zoned-time.ts';
+import { isTimeZone } from '../../src/lib/format/index.ts';
 
 const wall = (text: string) => {
 	const parsed = parseWallTime(text);

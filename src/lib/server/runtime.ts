@@ -11,6 +11,7 @@ import { feedJobHandlers, scheduleFeedJobs } from './feed/digest.ts';
 import { fileJobHandlers, scheduleFileJobs } from './feed/files.ts';
 import { planJobHandlers, schedulePlanJobs } from './plans/reminders.ts';
 import { seedDemoWorkspaceIfEmpty } from './seed/index.ts';
+import { watchWorkspaceSettings } from './workspace/settings.ts';
 
 /** Everything a process shares: one database, one live bus, one job runner, one logger. */
 export type Runtime = {
@@ -71,6 +72,8 @@ export async function createRuntime(
 			if (seeded) log.info('seeded the demo workspace');
 		}
 		const bus = await startLiveBus(database, log);
+		// Every process forgets its copy of the workspace settings when any process changes them.
+		watchWorkspaceSettings(database.db, bus);
 		const jobs = config.jobs
 			? startJobRunner({
 					db: database.db,

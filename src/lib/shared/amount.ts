@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MessageRef } from './forms.ts';
 import { getLocale, type Locale } from '../paraglide/runtime.js';
+import { formatAmount } from '../format/index.ts';
 
 // The one amount parser: forms (crm, deals), CSV imports and anything else that reads money typed
 // by a person. Text in, integer cents out, read the way the reader writes numbers:
@@ -119,17 +120,6 @@ export function parseAmount(
 	return { ok: true, cents };
 }
 
-/**
- * The maximum as the reader writes numbers ("10 000 000 000,00" / "10,000,000,000.00"). Without a
- * currency sign: the workspace's currency (RELAIS_CURRENCY) is not known to shared code.
- */
-export function formatAmountLimit(cents: number, locale: Locale): string {
-	return new Intl.NumberFormat(locale, {
-		minimumFractionDigits: 2,
-		maximumFractionDigits: 2
-	}).format(cents / 100);
-}
-
 /** The one message of each refusal (messages/amount), with its parameters. */
 export function amountMessage(error: Exclude<AmountError, 'empty'>, locale: Locale): MessageRef {
 	switch (error) {
@@ -142,7 +132,7 @@ export function amountMessage(error: Exclude<AmountError, 'empty'>, locale: Loca
 		case 'too_large':
 			return {
 				key: 'amount_error_too_large',
-				params: { max: formatAmountLimit(AMOUNT_MAX_CENTS, locale) }
+				params: { max: formatAmount(AMOUNT_MAX_CENTS, { locale }) }
 			};
 		case 'zero':
 			return { key: 'amount_error_zero' };

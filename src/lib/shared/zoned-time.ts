@@ -31,17 +31,6 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 	return formatter;
 }
 
-/** True when Intl knows the zone (IANA name such as "Europe/Paris", or "UTC"). */
-export function isTimeZone(zone: string): boolean {
-	if (zone.length === 0 || zone.length > 64) return false;
-	try {
-		formatterFor(zone);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /** What a clock in `zone` shows at `instant` (seconds dropped). */
 export function wallTimeAt(zone: string, instant: Date): WallTime {
 	const parts: Record<string, number> = {};

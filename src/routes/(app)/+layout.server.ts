@@ -32,7 +32,8 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 				organisations: canManageOrganisations(user),
 				audit: canViewAuditLog(user),
 				outbox: canViewOutbox(user),
-				reports: canModerateFeed(user)
+				reports: canModerateFeed(user),
+				settings: canManageOrganisations(user)
 			},
 			company: user.organisationKind === 'partner' && canManagePeopleOf(user, ownOrganisation)
 		},

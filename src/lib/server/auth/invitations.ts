@@ -13,6 +13,7 @@ import { hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { createSession, generateToken, type Session } from './sessions.ts';
 import { generateLinkToken, hashLinkToken, isWellFormedToken, type TokenStatus } from './tokens.ts';
 import { DomainError } from '../errors.ts';
+import { getWorkspaceSettings } from '../workspace/settings.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -52,6 +53,8 @@ export async function inviteUser(
 	const token = generateLinkToken();
 	const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
 	const link = `${context.origin}/invitation/${token}`;
+	// The invited person has no zone of their own yet: the expiry is in the workspace's.
+	const { timeZone } = await getWorkspaceSettings(db);
 	const invitationId = await db.transaction(async (tx) => {
 		await tx
 			.update(invitations)
@@ -81,7 +84,8 @@ export async function inviteUser(
 			inviterName: actor.name,
 			organisationName: org.name,
 			link,
-			expiresAt
+			expiresAt,
+			timeZone
 		});
 		await queueEmail(
 			tx,

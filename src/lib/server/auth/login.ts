@@ -26,7 +26,8 @@ export async function findUserByEmail(db: Db, email: string) {
 			passwordHash: users.passwordHash,
 			active: users.active,
 			organisationStatus: organisations.status,
-			locale: users.locale
+			locale: users.locale,
+			timeZone: users.timeZone
 		})
 		.from(users)
 		.innerJoin(organisations, eq(users.organisationId, organisations.id))

@@ -11,6 +11,7 @@ import { hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { consumeAttempts, type RateLimitRule } from './rate-limit.ts';
 import { spendResetLinks } from './reset-links.ts';
 import { endSessions } from './revoke.ts';
+import { getWorkspaceSettings, personTimeZone } from '../workspace/settings.ts';
 import { generateLinkToken, hashLinkToken, isWellFormedToken, type TokenStatus } from './tokens.ts';
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -41,6 +42,7 @@ export async function requestPasswordReset(
 	if (!user || !user.active || user.organisationStatus !== 'active') return;
 	const token = generateLinkToken();
 	const expiresAt = new Date(Date.now() + RESET_TTL_MS);
+	const timeZone = personTimeZone(user.timeZone, await getWorkspaceSettings(db));
 	await db.transaction(async (tx) => {
 		await tx
 			.insert(passwordResets)
@@ -48,7 +50,8 @@ export async function requestPasswordReset(
 		const mail = passwordResetEmail({
 			locale: user.locale ?? context.locale,
 			link: `${context.origin}/reset-password/${token}`,
-			expiresAt
+			expiresAt,
+			timeZone
 		});
 		await queueEmail(
 			tx,

@@ -18,6 +18,8 @@ export type SessionUser = {
 	email: string;
 	name: string;
 	locale: Locale;
+	/** The zone the person chose to read dates in; null = the workspace's. */
+	timeZone: string | null;
 	role: Role;
 	organisationId: string;
 	organisationKind: OrganisationKind;
@@ -65,6 +67,7 @@ function buildSessionLookup(db: Db) {
 				email: users.email,
 				name: users.name,
 				locale: users.locale,
+				timeZone: users.timeZone,
 				role: users.role,
 				organisationId: users.organisationId,
 				teamId: users.teamId,

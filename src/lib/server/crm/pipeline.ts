@@ -26,6 +26,8 @@ import {
 	regions,
 	users
 } from '../db/schema.ts';
+import { dayInZone } from '../../format/index.ts';
+import { getWorkspaceSettings } from '../workspace/settings.ts';
 import { OPEN_STAGES, STAGES, type Stage } from '../../shared/enums.ts';
 import {
 	DIRECT_PARTNER,
@@ -59,7 +61,7 @@ export type PipelineFilter = {
 	/** Custom period bounds (inclusive), 'YYYY-MM-DD'. */
 	from?: string | null;
 	to?: string | null;
-	/** 'YYYY-MM-DD' the periods are computed from (default: today, UTC). */
+	/** 'YYYY-MM-DD' the periods are computed from (default: today in the workspace time zone). */
 	today?: string;
 };
 
@@ -117,6 +119,22 @@ export function closePeriodRange(
 		default:
 			return {};
 	}
+}
+
+/**
+ * Today ('YYYY-MM-DD') as the workspace sees it: periods (this month, this quarter, overdue) are
+ * computed from the day in the workspace time zone, not in UTC (at 23:30 UTC on 31 March it is
+ * already April in Paris).
+ */
+export function workspaceToday(timeZone: string, now: Date = new Date()): string {
+	return dayInZone(now, timeZone);
+}
+
+/** The filter with its `today`: the caller's, else today in the workspace time zone. */
+async function withToday(db: Db, filter: PipelineFilter): Promise<PipelineFilter> {
+	if (filter.today) return filter;
+	const { timeZone } = await getWorkspaceSettings(db);
+	return { ...filter, today: workspaceToday(timeZone) };
 }
 
 /** Inclusive close-date bounds of the filter; overdue = before today and still open. */
@@ -250,6 +268,7 @@ export async function pipelineTotals(
 	actor: Actor,
 	filter: PipelineFilter = {}
 ): Promise<StageTotal[]> {
+	filter = await withToday(db, filter);
 	const onePartner =
 		actor.organisationKind !== 'host' ||
 		(Boolean(filter.partnerId) && filter.partnerId !== DIRECT_PARTNER);
@@ -393,6 +412,7 @@ export async function pipelineBoard(
 	filter: PipelineFilter = {},
 	options: { perColumn?: number } = {}
 ): Promise<PipelineColumn[]> {
+	filter = await withToday(db, filter);
 	const perColumn = clampLimit(options.perColumn, 50, 200);
 	const shape = new Shape('pipeline_board_cards');
 	const where = conditions(shape, actor, filter);
@@ -483,6 +503,7 @@ export async function pipelineTable(
 		limit?: number;
 	} = {}
 ): Promise<PipelineTablePage> {
+	filter = await withToday(db, filter);
 	const limit = clampLimit(options.limit, 25, 100);
 	const sort = options.sort ?? 'close';
 	const key = SORT_KEYS[sort];

@@ -1,3 +1,4 @@
+import { formatDateTime, pluralCategory } from '../../format/index.ts';
 import type { Locale } from '../../shared/enums.ts';
 
 // Plain-text e-mails in the recipient's language. Plain text needs no escaping; links are absolute
@@ -11,14 +12,16 @@ export type InvitationEmailInput = {
 	organisationName: string;
 	link: string;
 	expiresAt: Date;
-	timeZone?: string;
+	/** The recipient's time zone (theirs, else the workspace's). */
+	timeZone: string;
 };
 
 export type PasswordResetEmailInput = {
 	locale: Locale;
 	link: string;
 	expiresAt: Date;
-	timeZone?: string;
+	/** The recipient's time zone (theirs, else the workspace's). */
+	timeZone: string;
 };
 
 function absolute(link: string): string {
@@ -26,17 +29,9 @@ function absolute(link: string): string {
 	return link;
 }
 
-function formatExpiry(locale: Locale, at: Date, timeZone = 'Europe/Paris'): string {
-	return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-		// dateStyle/timeStyle cannot be combined with timeZoneName: spell the fields out.
-		day: 'numeric',
-		month: 'long',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		timeZone,
-		timeZoneName: 'short'
-	}).format(at);
+/** A moment in the recipient's language and zone, the zone said (an e-mail is read away from the app). */
+function formatExpiry(locale: Locale, at: Date, timeZone: string): string {
+	return formatDateTime(at, { locale, timeZone, zoneName: true });
 }
 
 export function invitationEmail(input: InvitationEmailInput): EmailContent {
@@ -185,10 +180,11 @@ export function feedDigestEmail(input: FeedDigestEmailInput): EmailContent {
 	if (input.channels.length > 0) {
 		lines.push(fr ? 'Nouvelles publications :' : 'New posts:');
 		for (const c of input.channels) {
+			const one = pluralCategory(c.count, { locale: input.locale }) === 'one';
 			lines.push(
 				fr
-					? `- ${c.name} : ${c.count} ${c.count > 1 ? 'nouvelles publications' : 'nouvelle publication'}`
-					: `- ${c.name}: ${c.count} new ${c.count > 1 ? 'posts' : 'post'}`
+					? `- ${c.name} : ${c.count} ${one ? 'nouvelle publication' : 'nouvelles publications'}`
+					: `- ${c.name}: ${c.count} new ${one ? 'post' : 'posts'}`
 			);
 		}
 		lines.push('');
@@ -203,10 +199,11 @@ export function feedDigestEmail(input: FeedDigestEmailInput): EmailContent {
 		'— Relais'
 	);
 	const total = input.notifications.length + input.channels.reduce((s, c) => s + c.count, 0);
+	const one = pluralCategory(total, { locale: input.locale }) === 'one';
 	return {
 		subject: fr
-			? `Votre résumé Relais : ${total} nouveauté${total > 1 ? 's' : ''}`
-			: `Your Relais digest: ${total} new item${total > 1 ? 's' : ''}`,
+			? `Votre résumé Relais : ${total} nouveauté${one ? '' : 's'}`
+			: `Your Relais digest: ${total} new item${one ? '' : 's'}`,
 		text: lines.join('\n')
 	};
 }

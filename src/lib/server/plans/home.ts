@@ -1,4 +1,6 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
+import { dayInZone } from '../../format/index.ts';
+import { getWorkspaceSettings } from '../workspace/settings.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { planHomeBlocks } from '../access/plan-policy.ts';
 import type { Actor } from '../access/policy.ts';
@@ -47,7 +49,6 @@ export type PlansHome = {
 export const HOME_BLOCK_SIZE = 8;
 
 /** The calendar day of `now` (UTC), as plan action due dates are stored. */
-export const isoDay = (now: Date) => now.toISOString().slice(0, 10);
 
 const actionOwner = alias(users, 'action_owner');
 
@@ -92,7 +93,8 @@ export async function getPlansHome(
 	const viewer = await planViewer(db, actor);
 	const visible = visiblePlans(viewer);
 	const blocks = planHomeBlocks(actor);
-	const today = isoDay(now);
+	// Overdue from today as the workspace sees it (its time zone), like the pipeline's periods.
+	const today = dayInZone(now, (await getWorkspaceSettings(db)).timeZone);
 	const open = ne(planActions.status, 'done');
 
 	const myActions = await actions(db, and(visible, open, eq(planActions.ownerId, actor.id)), today);

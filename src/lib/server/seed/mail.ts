@@ -1,12 +1,10 @@
+import { DEFAULT_TIME_ZONE, formatDate } from '../../format/index.ts';
 import type { Locale } from '../../shared/enums.ts';
 
 // The texts of the e-mails the demo outbox holds. They mirror what the invitation and welcome
 // flows send, but are written here so the seed depends on no other module's wording.
 
 export type SeedMail = { subject: string; text: string };
-
-const dateFormat = (locale: Locale) =>
-	new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long' });
 
 export function invitationMail(input: {
 	locale: Locale;
@@ -15,7 +13,7 @@ export function invitationMail(input: {
 	link: string;
 	expiresAt: Date;
 }): SeedMail {
-	const until = dateFormat(input.locale).format(input.expiresAt);
+	const until = formatDate(input.expiresAt, { locale: input.locale, timeZone: DEFAULT_TIME_ZONE });
 	if (input.locale === 'en') {
 		return {
 			subject: `${input.inviterName} invites you to join ${input.organisationName} on Relais`,

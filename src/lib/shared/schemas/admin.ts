@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids.ts';
 import { LOCALES, ORGANISATION_STATUSES, PARTNER_ROLES, ROLES, TIERS } from '../enums.ts';
+import { isTimeZone } from '../../format/index.ts';
 import { email, optionalUuid, text, uuid } from '../forms.ts';
 
 // Input of the people and organisation admin pages (/admin/…, /company). Forms post strings:
@@ -135,3 +136,20 @@ export function searchParamsObject(params: URLSearchParams): Record<string, stri
 	for (const [key, value] of params) if (!(key in out)) out[key] = value;
 	return out;
 }
+
+/** An IANA time zone Intl knows, or 'UTC'; anything else is refused with a sentence, not a 500. */
+export const timeZone = () =>
+	z.string().trim().max(100).refine(isTimeZone, { message: 'error_time_zone' });
+
+/** The workspace settings page (admins). */
+export const workspaceSettingsSchema = z.object({ timeZone: timeZone() });
+
+/** A person's own zone on the account page: '' = the workspace's. */
+export const personTimeZoneSchema = z.object({
+	timeZone: z
+		.string()
+		.trim()
+		.max(100)
+		.refine((v) => v === '' || isTimeZone(v), { message: 'error_time_zone' })
+		.transform((v) => (v === '' ? null : v))
+});

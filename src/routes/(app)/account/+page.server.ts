@@ -12,6 +12,13 @@ import { tables } from '$lib/server/db';
 import { getFeedPreferences, setFeedPreferences } from '$lib/server/feed';
 import { parseForm } from '$lib/server/http/forms';
 import { changePasswordSchema } from '$lib/shared/schemas/auth';
+import { personTimeZoneSchema } from '$lib/shared/schemas/admin';
+import { supportedTimeZones } from '$lib/format';
+import {
+	getPersonTimeZone,
+	getWorkspaceSettings,
+	setPersonTimeZone
+} from '$lib/server/workspace/settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -21,7 +28,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		.from(tables.sessions)
 		.where(eq(tables.sessions.userId, user.id));
 	const feed = await getFeedPreferences(locals.runtime.db, user.id);
-	return { sessionCount: row?.n ?? 1, feed };
+	const [zone, workspace] = await Promise.all([
+		getPersonTimeZone(locals.runtime.db, user.id),
+		getWorkspaceSettings(locals.runtime.db)
+	]);
+	return {
+		sessionCount: row?.n ?? 1,
+		feed,
+		timeZone: { own: zone.own, workspace: workspace.timeZone, zones: supportedTimeZones() }
+	};
 };
 
 export const actions: Actions = {
@@ -32,6 +47,15 @@ export const actions: Actions = {
 		const dailyDigest = formData.get('dailyDigest') === 'on';
 		await setFeedPreferences(event.locals.runtime.db, user.id, { dailyDigest });
 		return { digestSaved: true };
+	},
+	/** The zone the person reads dates in ('' = the workspace's). */
+	timeZone: async (event) => {
+		const user = requireUser(event.locals);
+		const formData = await event.request.formData();
+		const parsed = parseForm(personTimeZoneSchema, formData);
+		if (!parsed.ok) return fail(400, { ...parsed.failure, timeZoneRefused: true });
+		await setPersonTimeZone(event.locals.runtime.db, user.id, parsed.data.timeZone);
+		return { timeZoneSaved: true };
 	},
 	password: async (event) => {
 		const user = requireUser(event.locals);

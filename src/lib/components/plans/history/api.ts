@@ -42,10 +42,3 @@ export function toBase64(bytes: Uint8Array): string {
 	for (const byte of bytes) binary += String.fromCharCode(byte);
 	return btoa(binary);
 }
-
-/** "27 Nov 2026, 14:05" in the page's language. */
-export function formatWhen(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-		new Date(iso)
-	);
-}

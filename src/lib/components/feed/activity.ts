@@ -23,13 +23,3 @@ export function activityText(activity: NonNullable<PostItem['activity']>, actor:
 			return m.feed_activity_other({ actor });
 	}
 }
-
-export function formatSize(bytes: number, locale: string): string {
-	const format = (value: number, unit: string) =>
-		`${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${unit}`;
-	if (bytes >= 1024 * 1024) return format(bytes / (1024 * 1024), m.feed_unit_mb());
-	if (bytes >= 1024) return format(bytes / 1024, m.feed_unit_kb());
-	return format(bytes, m.feed_unit_bytes());
-}
-
-export { absoluteTime, relativeTime } from '$lib/components/notifications/format';

@@ -95,29 +95,3 @@ export function notificationText(item: Pick<NotificationItem, 'kind' | 'data'>):
 			return m.notifications_kind_other();
 	}
 }
-
-const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-	['year', 365 * 24 * 3600],
-	['month', 30 * 24 * 3600],
-	['week', 7 * 24 * 3600],
-	['day', 24 * 3600],
-	['hour', 3600],
-	['minute', 60]
-];
-
-/** "3 minutes ago" / "il y a 3 minutes"; "just now" under a minute. */
-export function relativeTime(iso: string, now: number, locale: string): string {
-	const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-	for (const [unit, size] of UNITS) {
-		if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
-	}
-	return m.notifications_just_now();
-}
-
-/** The full date, for the title attribute and the notifications page. */
-export function absoluteTime(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-		new Date(iso)
-	);
-}
