@@ -12,7 +12,6 @@ import {
 	rejectRegistration,
 	scheduleDealJobs,
 	submitRegistration,
-	type ActingUser,
 	type DealErrorCode
 } from '../../src/lib/server/deals/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
@@ -23,6 +22,7 @@ import type { Stage } from '../../src/lib/shared/enums.ts';
 import { registrationSchema, rejectSchema } from '../../src/lib/shared/schemas/deals.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 
 const {
 	accounts,
@@ -53,7 +53,7 @@ function form(values: Record<string, string>): FormData {
 	return data;
 }
 
-const acting = (u: TestUser): ActingUser => ({
+const acting = (u: TestUser): Actor => ({
 	id: u.user.id,
 	role: u.user.role,
 	organisationId: u.organisation.id,

@@ -11,11 +11,7 @@ import {
 	type HealthInputs,
 	type PartnerErrorCode
 } from '../../src/lib/server/partners/index.ts';
-import {
-	createPartnerOrganisation,
-	WorkspaceError,
-	type ActingUser
-} from '../../src/lib/server/workspace/index.ts';
+import { createPartnerOrganisation, WorkspaceError } from '../../src/lib/server/workspace/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import { partnerFilterSchema, updatePartnerSchema } from '../../src/lib/shared/schemas/partners.ts';
 import { createOrganisationSchema } from '../../src/lib/shared/schemas/admin.ts';
@@ -26,6 +22,7 @@ import {
 	createTestUser,
 	type TestOrganisation
 } from '../support/factories.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 
 const {
 	organisations,
@@ -117,7 +114,7 @@ describe.each(drivers())('the partner directory on %s', (driver) => {
 	let delta: TestOrganisation;
 	const people = {} as Record<
 		'admin' | 'manager' | 'rep' | 'alphaAdmin' | 'alphaMember' | 'betaMember',
-		ActingUser
+		Actor
 	>;
 	let dormantAlpha: string;
 
@@ -131,7 +128,7 @@ describe.each(drivers())('the partner directory on %s', (driver) => {
 			role: u.role,
 			organisationId: u.organisationId,
 			organisationKind: kind
-		}) as ActingUser;
+		}) as Actor;
 
 	async function deal(
 		partnerId: string | null,

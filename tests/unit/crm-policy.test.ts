@@ -7,7 +7,7 @@ import {
 	canViewCrmRecord,
 	type CrmRecordRef
 } from '../../src/lib/server/access/crm-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import type { Role } from '../../src/lib/shared/enums.ts';
 
 // Every role × view/edit/create/delete × the kinds of CRM record a person meets: their own

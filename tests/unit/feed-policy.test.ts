@@ -21,7 +21,7 @@ import {
 	type ContributionFacts,
 	type MentionTarget
 } from '../../src/lib/server/access/feed-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import type { ChannelKind } from '../../src/lib/shared/enums.ts';
 
 const HOST = 'host';

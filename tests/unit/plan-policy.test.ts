@@ -11,7 +11,7 @@ import {
 	planHomeBlocks,
 	type PlanAccessFacts
 } from '../../src/lib/server/access/plan-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { ROLES, type Role } from '../../src/lib/shared/enums.ts';
 
 // Every plan rule × every role × the plan's situation: who owns it, whose team, whose region,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as policy from '../../src/lib/server/access/policy.ts';
-import type { Actor, OrganisationRef, UserRef } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
+import type { OrganisationRef, UserRef } from '../../src/lib/server/access/policy.ts';
 import type { LiveAudience } from '../../src/lib/server/live/events.ts';
 import { ROLES, type Role } from '../../src/lib/shared/enums.ts';
 

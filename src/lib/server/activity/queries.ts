@@ -1,5 +1,5 @@
 import { desc, eq, sql, and, type SQL } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, olderThan, parseCursor, toPage, type Page } from '../db/keyset.ts';
 import { activities, users } from '../db/schema.ts';

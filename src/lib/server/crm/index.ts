@@ -46,13 +46,7 @@ export {
 	type DeletedKind,
 	type DeletedRecord
 } from './deleted.ts';
-export {
-	crmChoices,
-	type ActingUser,
-	type Choice,
-	type CommandContext,
-	type CrmChoices
-} from './common.ts';
+export { crmChoices, type Choice, type CrmChoices } from './common.ts';
 export {
 	CrmError,
 	CRM_ERROR_FIELDS,

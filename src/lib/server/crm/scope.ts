@@ -1,5 +1,5 @@
 import { and, eq, exists, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import {
 	accountPartners,
 	accounts,

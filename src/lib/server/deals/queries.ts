@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { RegistrationStatus, Stage } from '../../shared/enums.ts';
 import { canReviewRegistrations } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { visibleAccounts, visibleRegistrations } from '../crm/scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, dealRegistrations, opportunities, organisations, users } from '../db/schema.ts';

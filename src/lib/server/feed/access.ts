@@ -5,7 +5,7 @@ import {
 	type ChannelFacts,
 	type ContributionFacts
 } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';
 import { feedChannelOrganisations, feedChannels, feedPosts, organisations } from '../db/schema.ts';

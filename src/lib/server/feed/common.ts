@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { isHostContactOf } from '../access/people-scope.ts';
-import type { Actor, UserRef } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import type { UserRef } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import type { OrganisationKind, Role } from '../../shared/enums.ts';
@@ -11,9 +12,6 @@ import { FeedError } from './errors.ts';
 
 // What the feed's commands and queries share: input parsing into FeedError codes, the tokens of a
 // body, plain text for search and snippets, and the people a body names.
-
-/** A person acting on the feed; `name` is loaded when absent (notification labels). */
-export type FeedActor = Actor & { name?: string };
 
 /** Parses a feed input; a refusal becomes a FeedError with a stable code and the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -113,13 +111,6 @@ export async function withHostContacts<T extends PersonRow>(
 		.where(and(inArray(users.id, hostIds), isHostContactOf(actor)));
 	const set = new Set(contacts.map((c) => c.id));
 	return people.map((p) => ({ ...p, isHostContact: set.has(p.id) }));
-}
-
-/** The actor's display name (notification labels). */
-export async function actorName(db: Db, actor: FeedActor): Promise<string> {
-	if (actor.name) return actor.name;
-	const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
-	return row?.name ?? '';
 }
 
 /** The host company's id (one row). */

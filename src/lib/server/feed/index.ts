@@ -11,7 +11,7 @@ export {
 	type PostFacts
 } from './access.ts';
 export { FeedError, FEED_ERROR_MESSAGES, FEED_ERROR_STATUS, type FeedErrorCode } from './errors.ts';
-export { plainText, snippet, postLink, type FeedActor } from './common.ts';
+export { plainText, snippet, postLink } from './common.ts';
 export {
 	listChannels,
 	getChannel,

@@ -6,7 +6,8 @@ import {
 	type ChannelFacts,
 	type ContributionFacts
 } from '../access/feed-policy.ts';
-import { canViewOrganisation, type Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { canViewOrganisation } from '../access/policy.ts';
 import { visibleAccounts, visibleOpportunities } from '../crm/scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, opportunities, organisations, users } from '../db/schema.ts';

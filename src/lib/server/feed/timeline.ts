@@ -8,7 +8,7 @@ import {
 	canReportPost,
 	type ChannelFacts
 } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, olderThan, parseCursor } from '../db/keyset.ts';
 import { runPrepared, Shape } from '../db/prepared.ts';

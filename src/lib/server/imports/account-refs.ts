@@ -1,5 +1,5 @@
 import { and, inArray, or } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { accounts } from '../db/schema.ts';
 import { visibleAccounts } from '../crm/scope.ts';

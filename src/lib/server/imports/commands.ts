@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { canImport } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs } from '../db/schema.ts';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, regions } from '../db/schema.ts';
 import type { ImportKind } from '../../shared/enums.ts';

@@ -1,4 +1,4 @@
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { ImportKind } from '../../shared/enums.ts';
 import { foldText } from '../../shared/normalise.ts';
 

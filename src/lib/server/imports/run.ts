@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { canImport } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs, organisations, users } from '../db/schema.ts';

@@ -1,11 +1,7 @@
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import {
-	internalNotesAccess,
-	planAccess,
-	type PlanAccess,
-	type PlanAccessFacts
-} from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { internalNotesAccess, planAccess, type PlanAccessFacts } from '../access/plan-policy.ts';
+import type { Actor } from '../access/actor.ts';
+import type { AccessLevel } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accounts,
@@ -44,8 +40,8 @@ const subjectRegion = sql<string | null>`coalesce(
 export type ResolvedPlan = {
 	planId: string;
 	facts: PlanAccessFacts;
-	access: PlanAccess;
-	internal: PlanAccess;
+	access: AccessLevel;
+	internal: AccessLevel;
 };
 
 /** The facts of one plan for one person; null when the plan does not exist. */
@@ -110,13 +106,12 @@ export async function planDocumentAccess(
 	db: Db,
 	actor: Actor,
 	documentName: string
-): Promise<'write' | 'read' | 'none'> {
+): Promise<AccessLevel> {
 	const parsed = parsePlanDocumentName(documentName);
 	if (!parsed) return 'none';
 	const resolved = await resolvePlanAccess(db, actor, parsed.planId);
 	if (!resolved) return 'none';
-	const access = parsed.document === 'internal' ? resolved.internal : resolved.access;
-	return access === 'edit' ? 'write' : access === 'read' ? 'read' : 'none';
+	return parsed.document === 'internal' ? resolved.internal : resolved.access;
 }
 
 /** SQL twin of planAccess: the plans this person may see (not deleted). */

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { actorName } from '../command.ts';
 import { canCommentOnPlan, internalNotesAccess } from '../access/plan-policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, planComments, plans, users } from '../db/schema.ts';
@@ -21,8 +22,6 @@ import { planDocumentAudience } from './versions.ts';
 // (computed and resolved in the browser through y-prosemirror's mapping; the server stores them
 // as opaque base64). Mentions notify people who may open the document; replies notify the
 // thread's participants. Every change sends `plan.comment` {planId, document} so open pages refresh.
-
-export type CommentActor = Actor & { name: string };
 
 /** May this person open this document of the plan (the policy's answer)? */
 export function mayOpenDocument(resolved: ResolvedPlan, document: PlanDocument): boolean {
@@ -165,7 +164,7 @@ export async function listThreads(
 /** Opens a thread on the anchored text; notifies the people mentioned. */
 export async function createThread(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	input: { document: PlanDocument; anchor: CommentAnchor; quote: string; body: string }
 ): Promise<{ id: string } | CommentError> {
@@ -191,7 +190,7 @@ export async function createThread(
 			await notify(tx, {
 				userIds: others,
 				kind: 'plan_mention',
-				data: { plan: title, name: actor.name },
+				data: { plan: title, name: await actorName(tx, actor) },
 				link: commentLink(resolved.planId, row.id)
 			});
 		}
@@ -211,7 +210,7 @@ async function findComment(db: Db, planId: string, commentId: string) {
 /** Replies to a thread; notifies those mentioned and the thread's other participants. */
 export async function replyToThread(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	threadId: string,
 	input: { body: string }
@@ -249,7 +248,7 @@ export async function replyToThread(
 			.returning({ id: planComments.id });
 		const mentionedOthers = mentioned.filter((id) => id !== actor.id);
 		const replied = participants.filter((id) => id !== actor.id && !mentionedOthers.includes(id));
-		const data = { plan: title, name: actor.name };
+		const data = { plan: title, name: await actorName(tx, actor) };
 		const link = commentLink(resolved.planId, threadId);
 		if (mentionedOthers.length > 0) {
 			await notify(tx, { userIds: mentionedOthers, kind: 'plan_mention', data, link });
@@ -272,7 +271,7 @@ export async function replyToThread(
 /** Edits one's own comment (mentions checked again; newly mentioned people are notified). */
 export async function editComment(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	commentId: string,
 	input: { body: string }
@@ -300,7 +299,7 @@ export async function editComment(
 			await notify(tx, {
 				userIds: newly,
 				kind: 'plan_mention',
-				data: { plan: title, name: actor.name },
+				data: { plan: title, name: await actorName(tx, actor) },
 				link: commentLink(resolved.planId, comment.parentId ?? comment.id)
 			});
 		}
@@ -312,7 +311,7 @@ export async function editComment(
 /** Deletes one's own comment: the row stays (soft delete), its text is no longer shown. */
 export async function deleteComment(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	commentId: string
 ): Promise<{ id: string } | CommentError> {
@@ -334,7 +333,7 @@ export async function deleteComment(
 /** Resolves or reopens a thread: whoever may comment on the document. */
 export async function setThreadResolved(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	threadId: string,
 	resolvedState: boolean

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { visibleOpportunities } from '../crm/scope.ts';
 import type { Db } from '../db/client.ts';
 import { opportunities } from '../db/schema.ts';

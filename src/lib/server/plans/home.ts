@@ -1,7 +1,7 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { planHomeBlocks } from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, organisations, planActions, plans, users } from '../db/schema.ts';
 import type { PlanActionStatus } from '../../shared/enums.ts';

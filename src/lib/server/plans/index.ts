@@ -26,9 +26,7 @@ export {
 	shareChoices,
 	ownerChoices,
 	PlanError,
-	type PlanErrorCode,
-	type PlanActor,
-	type CommandContext
+	type PlanErrorCode
 } from './plans.ts';
 export {
 	listPlans,

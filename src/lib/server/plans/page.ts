@@ -8,7 +8,7 @@ import {
 	planAccess,
 	type PlanAccessFacts
 } from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accounts,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { canViewPartnerDirectory } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { runPrepared, Shape } from '../db/prepared.ts';
 import { accounts, contacts, opportunities, organisations } from '../db/schema.ts';

@@ -6,6 +6,7 @@ import type {
 	Role,
 	Tier
 } from '../../shared/enums.ts';
+import type { Actor } from '../access/actor.ts';
 import {
 	canAssignTeam,
 	canChangeRole,
@@ -15,7 +16,6 @@ import {
 	canViewOrganisation,
 	canViewUser,
 	roleFitsOrganisation,
-	type Actor,
 	type UserRef
 } from '../access/policy.ts';
 import { ensurePartnerChannel } from '../feed/channels.ts';
@@ -28,14 +28,13 @@ import { invitations, managerRegions, organisations, regions, teams, users } fro
 import type { MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
 import { WorkspaceError } from './errors.ts';
+import { actorName, type CommandContext } from '../command.ts';
 
 // Writes of the people and organisation admin pages. Each command is one transaction that
 // authorises with the policy against the rows it locked, changes them, and records the audit
 // entry, the activity and the notifications of the change — all or nothing.
 
 /** The person acting; their name goes into notifications and e-mails. */
-export type ActingUser = Actor & { name: string };
-export type CommandContext = { ip?: string | null };
 export type InviteContext = CommandContext & { origin: string; mail: MailSettings };
 
 // Changes that may remove a workspace admin take turns, so two admins demoting or deactivating
@@ -107,7 +106,7 @@ const worldOf = (kind: OrganisationKind, organisationId: string) =>
 
 export async function changeRole(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { userId: string; role: Role },
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -148,7 +147,7 @@ export async function changeRole(
 		await notify(tx, {
 			userIds: [target.id],
 			kind: 'role_changed',
-			data: { name: actor.name, role: input.role },
+			data: { name: await actorName(tx, actor), role: input.role },
 			link: '/'
 		});
 		await announceAccessChange(tx, target.id);
@@ -171,7 +170,7 @@ async function assertExist(
 /** A host person's team and region; for a manager, the regions they manage too. */
 export async function assignTeamAndRegion(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: {
 		userId: string;
 		teamId: string | null;
@@ -244,7 +243,7 @@ export async function assignTeamAndRegion(
 
 async function setActive(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	userId: string,
 	active: boolean,
 	context: CommandContext
@@ -287,7 +286,7 @@ async function setActive(
 /** Deactivates someone: they cannot sign in any more, their sessions and connections end now. */
 export function deactivateUser(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { userId: string },
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -296,7 +295,7 @@ export function deactivateUser(
 
 export function reactivateUser(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { userId: string },
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -316,7 +315,7 @@ async function loadOrganisation(tx: Db, actor: Actor, organisationId: string, lo
  */
 export async function invitePerson(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: {
 		email: string;
 		role: Role;
@@ -360,7 +359,7 @@ async function loadPendingInvitation(tx: Db, actor: Actor, invitationId: string)
 /** Withdraws an invitation: its link stops working at once. */
 export async function revokeInvitation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { invitationId: string },
 	context: CommandContext = {}
 ): Promise<void> {
@@ -385,7 +384,7 @@ export async function revokeInvitation(
 /** Sends a pending or expired invitation again, with a new link (the old one stops working). */
 export async function resendInvitation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { invitationId: string; locale: Locale },
 	context: InviteContext
 ): Promise<{ invitationId: string; link: string }> {
@@ -454,7 +453,7 @@ async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
  */
 export async function createPartnerOrganisation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: {
 		name: string;
 		tier: Tier;
@@ -519,7 +518,7 @@ export async function createPartnerOrganisation(
  */
 export async function updateOrganisation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: OrganisationChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -542,7 +541,7 @@ export type OrganisationChange = {
  */
 export async function changeOrganisation(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: OrganisationChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -590,7 +589,7 @@ export async function changeOrganisation(
 
 async function changeStatus(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	organisationId: string,
 	next: { name: string; status: OrganisationStatus },
 	context: CommandContext
@@ -627,7 +626,7 @@ async function changeStatus(
 /** A new tier matters to the partner: their admins hear of it, their world records it. */
 async function announceTier(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	organisationId: string,
 	next: { name: string; tier: Tier | null }
 ): Promise<void> {

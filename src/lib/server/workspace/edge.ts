@@ -7,13 +7,14 @@ import { clientAddress } from '../http/client.ts';
 import { formMessage, parseForm } from '../http/forms.ts';
 import { invitationIdSchema, resendInvitationSchema } from '../../shared/schemas/admin.ts';
 import { resendInvitation, revokeInvitation } from './commands.ts';
-import type { CommandContext, InviteContext } from './commands.ts';
+import type { InviteContext } from './commands.ts';
 import {
 	WorkspaceError,
 	WORKSPACE_ERROR_FIELDS,
 	WORKSPACE_ERROR_MESSAGES,
 	WORKSPACE_ERROR_STATUS
 } from './errors.ts';
+import type { CommandContext } from '../command.ts';
 
 // Routes only: how a workspace refusal reaches the person. Not allowed or not there → the 403 or
 // 404 page (the form would have nothing to offer); anything else → the form again, with the

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { OrganisationKind, OrganisationStatus, Role, Tier } from '../../shared/enums.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, parseCursor } from '../db/keyset.ts';
 import { invitations, managerRegions, organisations, regions, teams, users } from '../db/schema.ts';
