@@ -6,7 +6,8 @@ import {
 	canModerateFeed,
 	canImport,
 	canViewPartnerDirectory,
-	requireUser
+	requireUser,
+	isPartnerActor
 } from '$lib/server/access';
 import { countUnread, listNotifications } from '$lib/server/notifications';
 import { IMPORT_KINDS } from '$lib/shared/enums';
@@ -34,7 +35,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 				outbox: canViewOutbox(user),
 				reports: canModerateFeed(user)
 			},
-			company: user.organisationKind === 'partner' && canManagePeopleOf(user, ownOrganisation)
+			company: isPartnerActor(user) && canManagePeopleOf(user, ownOrganisation)
 		},
 		notifications: { unread, items: latest.items }
 	};

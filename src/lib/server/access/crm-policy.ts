@@ -67,6 +67,11 @@ export function canRestoreCrmRecords(actor: Actor): boolean {
 	return isAdmin(actor);
 }
 
+/** The host owners of CRM records (names, e-mails in exports): host people; a partner needs none. */
+export function canSeeRecordOwners(actor: Actor): boolean {
+	return isHostActor(actor);
+}
+
 /** Registering a deal is what partner people do. */
 export function canRegisterDeal(actor: Actor): boolean {
 	return isPartnerActor(actor);

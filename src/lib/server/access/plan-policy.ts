@@ -1,4 +1,4 @@
-import type { PlanPersonAccess, PlanShareMode } from '../../shared/enums.ts';
+import type { OrganisationKind, PlanPersonAccess, PlanShareMode } from '../../shared/enums.ts';
 import { isHostActor, isPartnerActor, type Actor } from './actor.ts';
 import type { AccessLevel } from './policy.ts';
 
@@ -84,6 +84,20 @@ export function canReviewPlan(actor: Actor, facts: PlanAccessFacts): boolean {
 /** Comments: everyone who may open the plan, viewers included. */
 export function canCommentOnPlan(actor: Actor, facts: PlanAccessFacts): boolean {
 	return planAccess(actor, facts) !== 'none';
+}
+
+/**
+ * Whose name a plan's comment threads show this person (authors, resolvers): host people see
+ * everyone's; partner people the host's and their own company's — never another partner's, even
+ * when the plan was shared with that company before.
+ */
+export function canSeePlanParticipant(
+	actor: Actor,
+	person: { organisationId: string; organisationKind: OrganisationKind }
+): boolean {
+	return (
+		isHostActor(actor) || isHostActor(person) || person.organisationId === actor.organisationId
+	);
 }
 
 /** Narrowing the plan per person: the admin of the partner company it is shared with. */

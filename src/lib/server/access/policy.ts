@@ -17,8 +17,40 @@ export type UserRef = {
 	isHostContact?: boolean;
 };
 
-const isAdmin = (a: Actor) => isHostActor(a) && a.role === 'admin';
+/** The role with the workspace's admin power (in the host company: `isWorkspaceAdmin`). */
+export function isAdminRole(role: Role): boolean {
+	return role === 'admin';
+}
+
+/** Managed regions only mean something for a manager. */
+export function roleManagesRegions(role: Role): boolean {
+	return role === 'manager';
+}
+
+/** A workspace admin: an admin of the host company (an "admin" of a partner has no such power). */
+export function isWorkspaceAdmin(who: { role: Role; organisationKind: OrganisationKind }): boolean {
+	return isHostActor(who) && isAdminRole(who.role);
+}
+
+const isAdmin = isWorkspaceAdmin;
 const isPartnerAdmin = (a: Actor) => isPartnerActor(a) && a.role === 'partner_admin';
+
+/**
+ * The partner company whose world this person is confined to: their own company for partner
+ * people, null for host people (who see every company). Queries that scope rows, activities,
+ * versions or audit entries by company ask this.
+ */
+export function partnerScopeOf(actor: Actor): string | null {
+	return isPartnerActor(actor) ? actor.organisationId : null;
+}
+
+/**
+ * Host contacts (the host people of their region, `isHostContactOf`) are what partner people have
+ * instead of the host's directory; host people see everyone and have none.
+ */
+export function hasHostContacts(actor: Actor): boolean {
+	return isPartnerActor(actor);
+}
 
 /** Host people see every organisation; a partner person sees their own company and the host. */
 export function canViewOrganisation(actor: Actor, org: OrganisationRef): boolean {

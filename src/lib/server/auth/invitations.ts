@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Locale, Role } from '../../shared/enums.ts';
-import type { Actor } from '../access/actor.ts';
+import { type Actor, isPartnerActor } from '../access/actor.ts';
 import { actorName } from '../command.ts';
 import { canInvite } from '../access/policy.ts';
 import { recordActivity } from '../activity/index.ts';
@@ -221,7 +221,7 @@ export async function acceptInvitation(
 			.update(invitations)
 			.set({ acceptedAt: new Date() })
 			.where(eq(invitations.id, fresh.id));
-		const scope = row.organisationKind === 'partner' ? fresh.organisationId : null;
+		const scope = isPartnerActor(row) ? fresh.organisationId : null;
 		await recordAudit(tx, {
 			actorId: user.id,
 			organisationId: fresh.organisationId,

@@ -33,7 +33,7 @@ import {
 	type Choice
 } from './common.ts';
 import { CrmError } from './errors.ts';
-import { visibleAccounts } from './scope.ts';
+import { visibleAccounts } from '../access/crm-scope.ts';
 import type { CommandContext } from '../command.ts';
 
 // Accounts (end customers): reads narrowed by scope.ts, writes authorised by crm-policy.ts, one

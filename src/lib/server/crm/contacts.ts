@@ -17,7 +17,7 @@ import type { Permissions } from './accounts.ts';
 import { accountRef } from './accounts.ts';
 import { assertPartners, diff } from './common.ts';
 import { CrmError } from './errors.ts';
-import { visibleAccounts, visibleContacts } from './scope.ts';
+import { visibleAccounts, visibleContacts } from '../access/crm-scope.ts';
 import type { CommandContext } from '../command.ts';
 
 // Contacts (people at an account). `organisationId` says whose contact it is: a partner's (only

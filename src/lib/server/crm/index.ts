@@ -54,10 +54,4 @@ export {
 	CRM_ERROR_STATUS,
 	type CrmErrorCode
 } from './errors.ts';
-export {
-	visibleAccounts,
-	visibleContacts,
-	visibleOpportunities,
-	visibleRegistrations,
-	searchVector
-} from './scope.ts';
+export { searchVector } from './scope.ts';

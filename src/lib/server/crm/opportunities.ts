@@ -26,7 +26,7 @@ import type { Permissions } from './accounts.ts';
 import { accountRef } from './accounts.ts';
 import { assertOwner, assertPartners, diff, partnerOwnerId } from './common.ts';
 import { CrmError } from './errors.ts';
-import { visibleAccounts, visibleOpportunities } from './scope.ts';
+import { visibleAccounts, visibleOpportunities } from '../access/crm-scope.ts';
 import type { CommandContext } from '../command.ts';
 
 // Opportunities (deals). Every stage or amount change is kept in opportunity_history; won and

@@ -10,7 +10,7 @@ import {
 import type { Actor } from '../access/actor.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { visibleAccounts } from '../crm/scope.ts';
+import { visibleAccounts } from '../access/crm-scope.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accountPartners,

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { RegistrationStatus, Stage } from '../../shared/enums.ts';
 import { canReviewRegistrations } from '../access/crm-policy.ts';
 import type { Actor } from '../access/actor.ts';
-import { visibleAccounts, visibleRegistrations } from '../crm/scope.ts';
+import { visibleAccounts, visibleRegistrations } from '../access/crm-scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, dealRegistrations, opportunities, organisations, users } from '../db/schema.ts';
 import { findConflicts, type ConflictRef, type MatchReason } from './conflicts.ts';

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { isHostContactOf } from '../access/people-scope.ts';
-import type { Actor } from '../access/actor.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { UserRef } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
@@ -101,8 +101,8 @@ export async function withHostContacts<T extends PersonRow>(
 	actor: Actor,
 	people: T[]
 ): Promise<T[]> {
-	if (actor.organisationKind === 'host') return people;
-	const hostIds = people.filter((p) => p.organisationKind === 'host').map((p) => p.id);
+	if (isHostActor(actor)) return people;
+	const hostIds = people.filter((p) => isHostActor(p)).map((p) => p.id);
 	if (hostIds.length === 0) return people;
 	// The rule itself lives in access/people-scope.ts (the home page's lists use it too).
 	const contacts = await db

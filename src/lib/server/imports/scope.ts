@@ -1,3 +1,4 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { inArray } from 'drizzle-orm';
 import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
@@ -14,7 +15,7 @@ import type { accounts, contacts, opportunities } from '../db/schema.ts';
 
 /** The partner company every row of this person's import belongs to (null for host people). */
 export function ownPartnerId(actor: Actor): string | null {
-	return actor.organisationKind === 'partner' ? actor.organisationId : null;
+	return partnerScopeOf(actor);
 }
 
 type WithExternalId = typeof accounts | typeof contacts | typeof opportunities;

@@ -1,7 +1,11 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Actor } from '../access/actor.ts';
 import { actorName } from '../command.ts';
-import { canCommentOnPlan, internalNotesAccess } from '../access/plan-policy.ts';
+import {
+	canCommentOnPlan,
+	internalNotesAccess,
+	canSeePlanParticipant
+} from '../access/plan-policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, planComments, plans, users } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
@@ -104,9 +108,10 @@ export async function listThreads(
 	// A partner person never sees another partner company's people (the plan may have been shared
 	// with another company before): their comments are left out.
 	const visible = (row: (typeof rows)[number]) =>
-		actor.organisationKind === 'host' ||
-		row.authorKind === 'host' ||
-		row.authorOrganisationId === actor.organisationId;
+		canSeePlanParticipant(actor, {
+			organisationId: row.authorOrganisationId,
+			organisationKind: row.authorKind
+		});
 	const names = new Map(rows.filter(visible).map((row) => [row.authorId, row.authorName]));
 	const resolverIds = rows
 		.map((row) => row.resolvedById)
@@ -124,9 +129,10 @@ export async function listThreads(
 			.where(inArray(users.id, resolverIds));
 		for (const person of resolvers) {
 			if (
-				actor.organisationKind === 'host' ||
-				person.kind === 'host' ||
-				person.organisationId === actor.organisationId
+				canSeePlanParticipant(actor, {
+					organisationId: person.organisationId,
+					organisationKind: person.kind
+				})
 			)
 				names.set(person.id, person.name);
 		}

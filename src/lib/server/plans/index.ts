@@ -3,9 +3,6 @@ export {
 	planAccessFacts,
 	resolvePlanAccess,
 	planDocumentAccess,
-	visiblePlans,
-	plansEditableBy,
-	type PlanViewer,
 	type ResolvedPlan
 } from './access.ts';
 export {

@@ -8,7 +8,7 @@ import {
 	canReviewPlan,
 	type PlanAccessFacts
 } from '../access/plan-policy.ts';
-import type { Actor } from '../access/actor.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
@@ -33,7 +33,8 @@ import {
 	planOwnerInput,
 	sharePlanInput
 } from '../../shared/schemas/plans.ts';
-import { planViewer, resolvePlanAccess, type PlanViewer } from './access.ts';
+import type { PlanViewer } from '../access/plan-scope.ts';
+import { planViewer, resolvePlanAccess } from './access.ts';
 import { buildPlanDocuments, defaultPlanTitle } from './templates.ts';
 import { type CommandContext, actorName } from '../command.ts';
 
@@ -173,7 +174,7 @@ export async function planSubject(
 	kind: 'account' | 'partner',
 	subjectId: string
 ): Promise<{ name: string; planId: string | null } | null> {
-	if (actor.organisationKind !== 'host') return null;
+	if (!isHostActor(actor)) return null;
 	const subject = await loadSubject(db, kind, subjectId);
 	if (!subject) return null;
 	return { name: subject.name, planId: await existingPlanId(db, kind, subjectId) };
@@ -204,7 +205,7 @@ export async function mayCreatePlanFor(
 	kind: 'account' | 'partner',
 	subjectId: string
 ): Promise<boolean> {
-	if (actor.organisationKind !== 'host') return false;
+	if (!isHostActor(actor)) return false;
 	const subject = await loadSubject(db, kind, subjectId);
 	if (!subject) return false;
 	const viewer = await planViewer(db, actor);

@@ -16,7 +16,10 @@ import {
 	canViewOrganisation,
 	canViewUser,
 	roleFitsOrganisation,
-	type UserRef
+	type UserRef,
+	isAdminRole,
+	isWorkspaceAdmin,
+	roleManagesRegions
 } from '../access/policy.ts';
 import { ensurePartnerChannel } from '../feed/channels.ts';
 import { recordActivity } from '../activity/index.ts';
@@ -76,7 +79,7 @@ async function lockTarget(tx: Db, userId: string): Promise<Target | undefined> {
  */
 async function loadTarget(tx: Db, actor: Actor, userId: string): Promise<Target> {
 	const [peek] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
-	if (peek?.role === 'admin') await tx.execute(ADMIN_SET_LOCK);
+	if (peek && isAdminRole(peek.role)) await tx.execute(ADMIN_SET_LOCK);
 	const target = await lockTarget(tx, userId);
 	if (!target || !canViewUser(actor, target)) throw new WorkspaceError('NOT_FOUND');
 	return target;
@@ -84,7 +87,7 @@ async function loadTarget(tx: Db, actor: Actor, userId: string): Promise<Target>
 
 /** Refuses a change that would leave the workspace without an active admin. */
 async function ensureAnotherAdmin(tx: Db, target: Target): Promise<void> {
-	if (target.role !== 'admin' || !target.active || target.organisationKind !== 'host') return;
+	if (!isWorkspaceAdmin(target) || !target.active) return;
 	const [row] = await tx
 		.select({ n: sql<number>`count(*)::int` })
 		.from(users)
@@ -120,11 +123,11 @@ export async function changeRole(
 		}
 		if (!canChangeRole(actor, target, input.role)) throw new WorkspaceError('FORBIDDEN');
 		if (target.role === input.role) return { changed: false };
-		if (input.role !== 'admin') await ensureAnotherAdmin(tx, target);
+		if (!isAdminRole(input.role)) await ensureAnotherAdmin(tx, target);
 
 		await tx.update(users).set({ role: input.role }).where(eq(users.id, target.id));
 		// Managed regions only mean something for a manager.
-		if (input.role !== 'manager') {
+		if (!roleManagesRegions(input.role)) {
 			await tx.delete(managerRegions).where(eq(managerRegions.userId, target.id));
 		}
 		await recordAudit(tx, {
@@ -183,7 +186,9 @@ export async function assignTeamAndRegion(
 		const target = await loadTarget(tx, actor, input.userId);
 		if (!canAssignTeam(actor, target)) throw new WorkspaceError('FORBIDDEN');
 		await assertExist(tx, teams, input.teamId ? [input.teamId] : [], 'UNKNOWN_TEAM');
-		const managed = target.role === 'manager' ? [...new Set(input.managedRegionIds ?? [])] : [];
+		const managed = roleManagesRegions(target.role)
+			? [...new Set(input.managedRegionIds ?? [])]
+			: [];
 		await assertExist(
 			tx,
 			regions,

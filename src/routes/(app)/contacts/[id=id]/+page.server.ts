@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { redirect } from '@sveltejs/kit';
 import { parseForm } from '$lib/server/http/forms';
 import { deleteContact, getContact, updateContact } from '$lib/server/crm';
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = crmUser(locals, url);
 	const contact = await getContact(locals.runtime.db, user, params.id);
 	if (!contact) notFound();
-	return { contact, isHost: user.organisationKind === 'host' };
+	return { contact, isHost: isHostActor(user) };
 };
 
 export const actions: Actions = {

@@ -1,3 +1,4 @@
+import { partnerScopeOf } from '$lib/server/access';
 import { listVersions, nameCurrentVersion } from '$lib/server/plans/versions';
 import {
 	documentParam,
@@ -17,8 +18,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const guard = await guardPlan(db, locals.user, params.id, document);
 	if (guard instanceof Response) return guard;
 	const versions = await listVersions(db, params.id, document, {
-		partnerViewerOrganisationId:
-			guard.user.organisationKind === 'host' ? null : guard.user.organisationId
+		partnerViewerOrganisationId: partnerScopeOf(guard.user)
 	});
 	return jsonResponse({ versions });
 };
