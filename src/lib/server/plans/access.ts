@@ -1,17 +1,10 @@
-import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { internalNotesAccess, planAccess, type PlanAccessFacts } from '../access/plan-policy.ts';
 import { isHostActor, type Actor } from '../access/actor.ts';
 import { subjectOwner, subjectRegion, type PlanViewer } from '../access/plan-scope.ts';
 import type { AccessLevel } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
-import {
-	accounts,
-	managerRegions,
-	organisations,
-	planPersonAccess,
-	plans,
-	users
-} from '../db/schema.ts';
+import { managerRegions, planPersonAccess, plans, users } from '../db/schema.ts';
 import { parsePlanDocumentName } from '../../shared/collab.ts';
 
 // Loads what plan-policy.ts needs, and its SQL twin for lists and search. Every plan page, action,
