@@ -6,6 +6,7 @@ import {
 	canManagePlan,
 	canNarrowPlanForPeople,
 	canReviewPlan,
+	canSeePlanParticipant,
 	internalNotesAccess,
 	planAccess,
 	planHomeBlocks,
@@ -237,5 +238,26 @@ describe('planHomeBlocks', () => {
 		expect(planHomeBlocks(ACTORS.rep)).toEqual({ overdue: false, toReview: 'own' });
 		expect(planHomeBlocks(ACTORS.partner_admin)).toEqual({ overdue: false, toReview: 'none' });
 		expect(planHomeBlocks(ACTORS.partner_member)).toEqual({ overdue: false, toReview: 'none' });
+	});
+});
+
+// Whose names a plan's comment threads show: every role × a participant of their own company,
+// of another partner company, of the host.
+describe('canSeePlanParticipant', () => {
+	const expected: Record<Role, [own: boolean, otherPartner: boolean, host: boolean]> = {
+		admin: [true, true, true],
+		manager: [true, true, true],
+		rep: [true, true, true],
+		partner_admin: [true, false, true],
+		partner_member: [true, false, true]
+	};
+	it.each(ROLES)('answers for a %s', (role) => {
+		const actor = ACTORS[role];
+		const own = { organisationId: actor.organisationId, organisationKind: actor.organisationKind };
+		expect([
+			canSeePlanParticipant(actor, own),
+			canSeePlanParticipant(actor, { organisationId: BETA, organisationKind: 'partner' }),
+			canSeePlanParticipant(actor, { organisationId: HOST, organisationKind: 'host' })
+		]).toEqual(expected[role]);
 	});
 });
