@@ -31,7 +31,7 @@ import {
 import { foldText, prefixQuery } from '../../shared/normalise.ts';
 
 // CSV export of every CRM list, limited to what the person may see: the same visibility SQL as
-// the lists (crm/scope.ts), the list's filters from the query string, streamed in keyset batches.
+// the lists (access/crm-scope.ts), the list's filters from the query string, streamed in keyset batches.
 
 export const EXPORT_KINDS = [
 	'partners',

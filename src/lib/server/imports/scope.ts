@@ -4,7 +4,7 @@ import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import type { accounts, contacts, opportunities } from '../db/schema.ts';
 
-// Whose rows an import writes. Visibility itself comes from crm/scope.ts (the same SQL the lists
+// Whose rows an import writes. Visibility itself comes from access/crm-scope.ts (the same SQL the lists
 // use), so an import can only match — and update — rows its author could see and edit.
 //
 // A partner admin's rows always belong to their own company. A row whose external id or natural

@@ -66,7 +66,7 @@ function shapeOf(kind: string, actor: Actor, query: SearchQuery) {
 	const host = isHostActor(actor);
 	shape.mark(host ? 'host' : 'partner');
 	const tsquery = sql`to_tsquery('simple', ${shape.bind('q', query.tsquery)})`;
-	// The scopes of crm/scope.ts, with the company's id bound at execution (one statement for
+	// The scopes of access/crm-scope.ts, with the company's id bound at execution (one statement for
 	// every partner; drizzle's comparisons take placeholders).
 	const scoped: Actor = host
 		? actor
