@@ -1,4 +1,3 @@
-import { partnerScopeOf } from '$lib/server/access';
 import { listVersions, nameCurrentVersion } from '$lib/server/plans/versions';
 import {
 	documentParam,
@@ -18,7 +17,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const guard = await guardPlan(db, locals.user, params.id, document);
 	if (guard instanceof Response) return guard;
 	const versions = await listVersions(db, params.id, document, {
-		partnerViewerOrganisationId: partnerScopeOf(guard.user)
+		viewer: guard.user
 	});
 	return jsonResponse({ versions });
 };
