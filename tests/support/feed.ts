@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { tables, type Db } from '../../src/lib/server/db/index.ts';
 import { ensurePartnerChannel } from '../../src/lib/server/feed/channels.ts';
-
 import {
 	createTestOrganisation,
 	createTestUser,

@@ -5,7 +5,6 @@ import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';
 import { accounts, contacts, opportunities, users } from '../db/schema.ts';
-
 import { CrmError } from './errors.ts';
 import type { CommandContext } from '../command.ts';
 

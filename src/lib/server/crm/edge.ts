@@ -4,9 +4,8 @@ import { requireUser } from '../access/guard.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { clientAddress } from '../http/client.ts';
 import { formMessage } from '../http/forms.ts';
-
-import { CRM_ERROR_FIELDS, CRM_ERROR_MESSAGES, CRM_ERROR_STATUS, CrmError } from './errors.ts';
 import type { CommandContext } from '../command.ts';
+import { CRM_ERROR_FIELDS, CRM_ERROR_MESSAGES, CRM_ERROR_STATUS, CrmError } from './errors.ts';
 
 // Routes only: how a CRM refusal reaches the person. Not there (or not theirs to see) → the 404
 // page, never a hint; not allowed → 403; a stale edit → 409 with the record as saved now, so the

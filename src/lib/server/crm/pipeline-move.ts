@@ -3,7 +3,6 @@ import type { Db } from '../db/client.ts';
 import { opportunities } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import type { Stage } from '../../shared/enums.ts';
-
 import { changeOpportunityStage } from './opportunities.ts';
 import type { Actor } from '../access/actor.ts';
 import type { CommandContext } from '../command.ts';
