@@ -6,7 +6,7 @@
 // the same SQL written by hand and run raw through postgres.js, alternating A B A B. BENCH_ADMIN_URL overrides the admin connection, BENCH_SCALE
 // (default 1) scales the data. Results: docs/performance.md.
 import postgres from 'postgres';
-import type { Actor } from '../src/lib/server/access/policy.ts';
+import type { Actor } from '../src/lib/server/access/actor.ts';
 import {
 	pipelineBoard,
 	pipelineFilterOptions,

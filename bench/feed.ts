@@ -15,7 +15,7 @@ import { resolve as resolvePath } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import type { Actor } from '../src/lib/server/access/policy.ts';
+import type { Actor } from '../src/lib/server/access/actor.ts';
 import { hashToken } from '../src/lib/server/auth/sessions.ts';
 import { createDb, migrate, type Db } from '../src/lib/server/db/index.ts';
 import { timeline } from '../src/lib/server/feed/index.ts';

@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import type { Actor } from '../src/lib/server/access/policy.ts';
+import type { Actor } from '../src/lib/server/access/actor.ts';
 import { createDb, type Database } from '../src/lib/server/db/index.ts';
 import {
 	eventsFor,

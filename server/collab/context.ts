@@ -1,7 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import type { SessionUser } from '../../src/lib/server/auth/sessions.ts';
 import { COLLAB_CLOSE_CODES } from '../../src/lib/shared/collab.ts';
 

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canViewActivity, type Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
+import { canViewActivity } from '../../src/lib/server/access/policy.ts';
 import {
 	countActivities,
 	listActivities,

@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import {

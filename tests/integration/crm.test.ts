@@ -20,18 +20,18 @@ import {
 	restoreRecord,
 	updateAccount,
 	updateContact,
-	updateOpportunity,
-	type ActingUser
+	updateOpportunity
 } from '../../src/lib/server/crm/index.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { accountInput, contactInput, opportunityInput } from '../../src/lib/shared/schemas/crm.ts';
 import { parseAmount } from '../../src/lib/shared/amount.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createTestOrganisation, createTestUser } from '../support/factories.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 
 const { auditLog, accountPartners, opportunityHistory, activities } = tables;
 
-function actorOf(t: Awaited<ReturnType<typeof createTestUser>>): ActingUser {
+function actorOf(t: Awaited<ReturnType<typeof createTestUser>>): Actor {
 	return {
 		id: t.user.id,
 		role: t.user.role,
@@ -93,13 +93,13 @@ describe('CRM input', () => {
 
 describe.each(drivers())('CRM records on %s', (driver) => {
 	let database: TestDatabase;
-	let admin: ActingUser;
-	let manager: ActingUser;
-	let rep: ActingUser;
-	let otherRep: ActingUser;
-	let alphaAdmin: ActingUser;
-	let alphaMember: ActingUser;
-	let betaAdmin: ActingUser;
+	let admin: Actor;
+	let manager: Actor;
+	let rep: Actor;
+	let otherRep: Actor;
+	let alphaAdmin: Actor;
+	let alphaMember: Actor;
+	let betaAdmin: Actor;
 	let alphaId: string;
 	let betaId: string;
 

@@ -11,8 +11,7 @@ import {
 	listRegistrations,
 	rejectRegistration,
 	scheduleDealJobs,
-	submitRegistration,
-	type ActingUser
+	submitRegistration
 } from '../../src/lib/server/deals/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import { startJobRunner } from '../../src/lib/server/jobs/index.ts';
@@ -22,6 +21,7 @@ import type { Stage } from '../../src/lib/shared/enums.ts';
 import { registrationSchema, rejectSchema } from '../../src/lib/shared/schemas/deals.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { createTestOrganisation, createTestUser, type TestUser } from '../support/factories.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 
 const {
 	accounts,
@@ -52,7 +52,7 @@ function form(values: Record<string, string>): FormData {
 	return data;
 }
 
-const acting = (u: TestUser): ActingUser => ({
+const acting = (u: TestUser): Actor => ({
 	id: u.user.id,
 	role: u.user.role,
 	organisationId: u.organisation.id,

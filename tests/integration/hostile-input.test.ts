@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/lib/server/config.ts';
 import { type Database } from '../../src/lib/server/db/index.ts';
 import { seedDemoWorkspace, DEMO_PASSWORD } from '../../src/lib/server/seed/index.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { createImport } from '../../src/lib/server/imports/commands.ts';
 import * as adminSchemas from '../../src/lib/shared/schemas/admin.ts';
 import * as authSchemas from '../../src/lib/shared/schemas/auth.ts';

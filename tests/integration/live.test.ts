@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { revokeUserAccess } from '../../src/lib/server/auth/revoke.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { recordActivity } from '../../src/lib/server/activity/index.ts';
 import { validateSessionToken } from '../../src/lib/server/auth/sessions.ts';
 import { createDb, tables, type Database } from '../../src/lib/server/db/index.ts';

@@ -10,10 +10,7 @@ import {
 	updatePartner,
 	type HealthInputs
 } from '../../src/lib/server/partners/index.ts';
-import {
-	createPartnerOrganisation,
-	type ActingUser
-} from '../../src/lib/server/workspace/index.ts';
+import { createPartnerOrganisation } from '../../src/lib/server/workspace/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import { partnerFilterSchema, updatePartnerSchema } from '../../src/lib/shared/schemas/partners.ts';
 import { createOrganisationSchema } from '../../src/lib/shared/schemas/admin.ts';
@@ -24,6 +21,7 @@ import {
 	createTestUser,
 	type TestOrganisation
 } from '../support/factories.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 
 const {
 	organisations,
@@ -115,7 +113,7 @@ describe.each(drivers())('the partner directory on %s', (driver) => {
 	let delta: TestOrganisation;
 	const people = {} as Record<
 		'admin' | 'manager' | 'rep' | 'alphaAdmin' | 'alphaMember' | 'betaMember',
-		ActingUser
+		Actor
 	>;
 	let dormantAlpha: string;
 
@@ -129,7 +127,7 @@ describe.each(drivers())('the partner directory on %s', (driver) => {
 			role: u.role,
 			organisationId: u.organisationId,
 			organisationKind: kind
-		}) as ActingUser;
+		}) as Actor;
 
 	async function deal(
 		partnerId: string | null,

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { restoreRecord } from '../../src/lib/server/crm/deleted.ts';
 import {
 	changeOpportunityStage,

@@ -22,6 +22,8 @@ import {
 import { resolvePlanAccess } from '../../src/lib/server/plans/access.ts';
 import {
 	AUTO_VERSION_INTERVAL_MS,
+	createVersion,
+	listVersions,
 	maybeAutoVersion,
 	restoreUpdate,
 	restoreVersion
@@ -378,6 +380,29 @@ describe.each(drivers())('plan history and comments on %s', (driver) => {
 				audience: { organisation: alpha.id },
 				data: { planId: alphaPlanId, document: 'shared', versionId: restore.id }
 			});
+	});
+
+	it('names in a version list only the people the viewer may see (canSeePlanParticipant)', async () => {
+		// The plan may have been shared with another company before: Alpha's person wrote in Beta's plan.
+		const planId = betaPlanId;
+		const version = await createVersion(db(), {
+			planId,
+			document: 'shared',
+			kind: 'named',
+			name: 'Before the change of partner',
+			state: Y.encodeStateAsUpdate(new Y.Doc()),
+			createdById: alphaMember.user.id,
+			authorIds: [alphaMember.user.id, betaMember.user.id]
+		});
+		const seenBy = async (person: TestUser) =>
+			(await listVersions(db(), planId, 'shared', { viewer: actor(person) }))[0];
+		expect(await seenBy(betaMember)).toMatchObject({ createdByName: null, authors: ['Bob Beta'] });
+		expect(await seenBy(admin)).toMatchObject({
+			createdByName: 'Marie Alpha',
+			authors: ['Bob Beta', 'Marie Alpha']
+		});
+		// The endpoints' tests below expect the plan's own versions only.
+		await db().delete(tables.planVersions).where(eq(tables.planVersions.id, version.id));
 	});
 
 	it('notifies mentions only for people who may open the plan, and participants on reply', async () => {

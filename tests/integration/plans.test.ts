@@ -3,7 +3,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planAccess } from '../../src/lib/server/access/plan-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
+import { visiblePlans } from '../../src/lib/server/access/plan-scope.ts';
 import { tables, type Db } from '../../src/lib/server/db/index.ts';
 import { LIVE_CHANNEL, type LiveEvent } from '../../src/lib/server/live/events.ts';
 import {
@@ -21,7 +22,6 @@ import {
 	setPersonAccess,
 	sharePlan,
 	unpublishPlan,
-	visiblePlans,
 	plansProvider
 } from '../../src/lib/server/plans/index.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { SEARCH_POOL, searchAll } from '../../src/lib/server/search/index.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';

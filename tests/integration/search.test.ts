@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { searchVector } from '../../src/lib/server/crm/scope.ts';
 import { parseCsv } from '../../src/lib/server/csv/index.ts';
 import { tables, type Db } from '../../src/lib/server/db/index.ts';

@@ -24,7 +24,8 @@ import {
 	visibleContributions
 } from '../../src/lib/server/feed/access.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';
-import { planViewer, resolvePlanAccess, visiblePlans } from '../../src/lib/server/plans/access.ts';
+import { visiblePlans } from '../../src/lib/server/access/plan-scope.ts';
+import { planViewer, resolvePlanAccess } from '../../src/lib/server/plans/access.ts';
 import { planDocumentName } from '../../src/lib/shared/collab.ts';
 import { NOTES_FIELD, readRows, richText, fragmentText } from '../../src/lib/shared/plan-doc.ts';
 import * as Y from 'yjs';

@@ -22,8 +22,7 @@ import {
 	reactivateUser,
 	resendInvitation,
 	revokeInvitation,
-	updateOrganisation,
-	type ActingUser
+	updateOrganisation
 } from '../../src/lib/server/workspace/index.ts';
 import { parseForm } from '../../src/lib/server/http/forms.ts';
 import type { OrganisationKind, Role } from '../../src/lib/shared/enums.ts';
@@ -34,13 +33,14 @@ import {
 	peopleFilterSchema
 } from '../../src/lib/shared/schemas/admin.ts';
 import { drivers, freshDatabase, type TestDatabase } from '../support/db.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 
 const { organisations, users, regions, teams, managerRegions, invitations, auditLog } = tables;
 const context = { ip: '203.0.113.7' };
 const inviteContext = { ...context, origin: 'http://relais.example', mail: {} };
 
 type Org = { id: string; kind: OrganisationKind; name: string };
-type Person = ActingUser & { email: string };
+type Person = Actor & { email: string };
 
 function form(values: Record<string, string | string[]>): FormData {
 	const data = new FormData();

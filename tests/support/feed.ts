@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { tables, type Db } from '../../src/lib/server/db/index.ts';
 import { ensurePartnerChannel } from '../../src/lib/server/feed/channels.ts';
-import type { FeedActor } from '../../src/lib/server/feed/common.ts';
 import {
 	createTestOrganisation,
 	createTestUser,
@@ -13,7 +12,7 @@ import {
 // A small feed world for integration tests: the host (admin, manager, rep), partners Alpha, Beta
 // and Gamma with their channels, and the announcements channel the migration created.
 
-export const feedActor = ({ user, organisation }: TestUser): FeedActor & Actor => ({
+export const feedActor = ({ user, organisation }: TestUser): Actor => ({
 	id: user.id,
 	role: user.role,
 	organisationId: organisation.id,

@@ -3,11 +3,19 @@ import {
 	canCreateCrmRecord,
 	canDeleteCrmRecord,
 	canEditCrmRecord,
+	canEditPartner,
+	canImport,
+	canRegisterDeal,
 	canRestoreCrmRecords,
+	canReviewRegistrations,
+	canSeeRecordOwners,
 	canViewCrmRecord,
+	canViewPartner,
+	canViewPartnerDirectory,
+	canViewRegistration,
 	type CrmRecordRef
 } from '../../src/lib/server/access/crm-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import type { Role } from '../../src/lib/shared/enums.ts';
 
 // Every role × view/edit/create/delete × the kinds of CRM record a person meets: their own
@@ -106,5 +114,110 @@ describe('restoring deleted CRM records', () => {
 	it('is for workspace admins only', () => {
 		const allowed = (Object.keys(actors) as Role[]).filter((r) => canRestoreCrmRecords(actors[r]));
 		expect(allowed).toEqual(['admin']);
+	});
+});
+
+// The rules about partners, registrations and imports, per role, for their own company and
+// another partner company (Beta).
+type CompanyRow = [own: boolean, other: boolean];
+const companyRules: [string, Record<Role, CompanyRow>, (actor: Actor, org: string) => boolean][] = [
+	[
+		'canViewPartnerDirectory',
+		{
+			admin: [true, true],
+			manager: [true, true],
+			rep: [true, true],
+			partner_admin: [false, false],
+			partner_member: [false, false]
+		},
+		(actor) => canViewPartnerDirectory(actor)
+	],
+	[
+		'canViewPartner',
+		{
+			admin: [true, true],
+			manager: [true, true],
+			rep: [true, true],
+			partner_admin: [true, false],
+			partner_member: [true, false]
+		},
+		(actor, org) => canViewPartner(actor, { id: org })
+	],
+	[
+		'canEditPartner',
+		{
+			admin: [true, true],
+			manager: [true, true],
+			rep: [false, false],
+			partner_admin: [false, false],
+			partner_member: [false, false]
+		},
+		(actor) => canEditPartner(actor)
+	],
+	[
+		'canSeeRecordOwners',
+		{
+			admin: [true, true],
+			manager: [true, true],
+			rep: [true, true],
+			partner_admin: [false, false],
+			partner_member: [false, false]
+		},
+		(actor) => canSeeRecordOwners(actor)
+	],
+	[
+		'canRegisterDeal',
+		{
+			admin: [false, false],
+			manager: [false, false],
+			rep: [false, false],
+			partner_admin: [true, true],
+			partner_member: [true, true]
+		},
+		(actor) => canRegisterDeal(actor)
+	],
+	[
+		'canViewRegistration',
+		{
+			admin: [true, true],
+			manager: [true, true],
+			rep: [true, true],
+			partner_admin: [true, false],
+			partner_member: [true, false]
+		},
+		(actor, org) => canViewRegistration(actor, { partnerId: org })
+	],
+	[
+		'canReviewRegistrations',
+		{
+			admin: [true, true],
+			manager: [true, true],
+			rep: [false, false],
+			partner_admin: [false, false],
+			partner_member: [false, false]
+		},
+		(actor) => canReviewRegistrations(actor)
+	]
+];
+
+describe.each(companyRules)('%s', (_name, table, rule) => {
+	it.each(Object.keys(actors) as Role[])('answers per company for a %s', (role) => {
+		// For host people "own" is Alpha too: a partner company like any other.
+		expect([rule(actors[role], ALPHA), rule(actors[role], BETA)]).toEqual(table[role]);
+	});
+});
+
+describe('canImport', () => {
+	// [accounts, contacts, opportunities, partners]
+	const kinds = ['accounts', 'contacts', 'opportunities', 'partners'] as const;
+	const expected: Record<Role, [boolean, boolean, boolean, boolean]> = {
+		admin: [true, true, true, true],
+		manager: [true, true, true, true],
+		rep: [false, false, false, false],
+		partner_admin: [true, true, true, false],
+		partner_member: [false, false, false, false]
+	};
+	it.each(Object.keys(actors) as Role[])('lets a %s import these kinds', (role) => {
+		expect(kinds.map((kind) => canImport(actors[role], kind))).toEqual(expected[role]);
 	});
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { feedAttachments, feedChannels, feedPosts } from '../../src/lib/server/db/schema.ts';
 import { DomainError } from '../../src/lib/server/errors.ts';
 import {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	audienceOrganisations,
 	canContributeInChannel,
 	canCreateChannel,
 	canDeletePost,
@@ -21,7 +22,7 @@ import {
 	type ContributionFacts,
 	type MentionTarget
 } from '../../src/lib/server/access/feed-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import type { ChannelKind } from '../../src/lib/shared/enums.ts';
 
 const HOST = 'host';
@@ -236,6 +237,32 @@ describe('the feed policy', () => {
 		);
 		expect(canReadAttachment(people.alphaAdmin, { uploaderId: 'am', attached: true }, true)).toBe(
 			true
+		);
+	});
+});
+
+// The partner companies (besides the host) whose people may read an item: every channel kind ×
+// an item by a host person, by Alpha's admin, by Beta's member.
+describe('audienceOrganisations', () => {
+	const expected: Record<Where, [host: string[], alpha: string[], beta: string[]]> = {
+		alphaPartner: [[ALPHA], [ALPHA], [ALPHA]],
+		announcements: [[], [ALPHA], [BETA]],
+		internal: [[], [], []],
+		communityWithAlpha: [
+			[ALPHA, GAMMA],
+			[ALPHA, GAMMA],
+			[ALPHA, GAMMA]
+		],
+		communityWithoutAlpha: [
+			[BETA, GAMMA],
+			[BETA, GAMMA],
+			[BETA, GAMMA]
+		]
+	};
+	it.each(Object.keys(channels) as Where[])('answers for an item in %s', (where) => {
+		const authors = [people.rep, people.alphaAdmin, people.betaMember];
+		expect(authors.map((who) => [...audienceOrganisations(channels[where], by(who))])).toEqual(
+			expected[where]
 		);
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { eventsFor, formatSse } from '../../src/lib/server/live/stream.ts';
 import type { LiveAudience } from '../../src/lib/server/live/events.ts';
 

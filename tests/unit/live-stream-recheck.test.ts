@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { createEventStream, type LiveEvent } from '../../src/lib/server/live/index.ts';
 import { readSse } from '../support/sse.ts';
 

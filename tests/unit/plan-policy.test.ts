@@ -6,13 +6,13 @@ import {
 	canManagePlan,
 	canNarrowPlanForPeople,
 	canReviewPlan,
-	canSeePersonOnPlan,
+	canSeePlanParticipant,
 	internalNotesAccess,
 	planAccess,
 	planHomeBlocks,
 	type PlanAccessFacts
 } from '../../src/lib/server/access/plan-policy.ts';
-import type { Actor } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
 import { ROLES, type Role } from '../../src/lib/shared/enums.ts';
 
 // Every plan rule × every role × the plan's situation: who owns it, whose team, whose region,
@@ -241,23 +241,23 @@ describe('planHomeBlocks', () => {
 	});
 });
 
-describe('canSeePersonOnPlan (names in plan comments)', () => {
-	const person = (organisationId: string, kind: 'host' | 'partner') => ({
-		id: 'them',
-		role: (kind === 'host' ? 'rep' : 'partner_member') as Role,
-		organisationId,
-		organisationKind: kind
-	});
-	it.each([
-		['admin', HOST, 'host', true],
-		['admin', BETA, 'partner', true],
-		['rep', ALPHA, 'partner', true],
-		['partner_admin', HOST, 'host', true],
-		['partner_member', HOST, 'host', true],
-		['partner_member', ALPHA, 'partner', true],
-		['partner_admin', BETA, 'partner', false],
-		['partner_member', BETA, 'partner', false]
-	] as const)('%s sees a person of %s (%s): %s', (role, organisationId, kind, expected) => {
-		expect(canSeePersonOnPlan(ACTORS[role], person(organisationId, kind))).toBe(expected);
+// Whose names a plan's comment threads show: every role × a participant of their own company,
+// of another partner company, of the host.
+describe('canSeePlanParticipant', () => {
+	const expected: Record<Role, [own: boolean, otherPartner: boolean, host: boolean]> = {
+		admin: [true, true, true],
+		manager: [true, true, true],
+		rep: [true, true, true],
+		partner_admin: [true, false, true],
+		partner_member: [true, false, true]
+	};
+	it.each(ROLES)('answers for a %s', (role) => {
+		const actor = ACTORS[role];
+		const own = { organisationId: actor.organisationId, organisationKind: actor.organisationKind };
+		expect([
+			canSeePlanParticipant(actor, own),
+			canSeePlanParticipant(actor, { organisationId: BETA, organisationKind: 'partner' }),
+			canSeePlanParticipant(actor, { organisationId: HOST, organisationKind: 'host' })
+		]).toEqual(expected[role]);
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as policy from '../../src/lib/server/access/policy.ts';
-import type { Actor, OrganisationRef, UserRef } from '../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../src/lib/server/access/actor.ts';
+import type { OrganisationRef, UserRef } from '../../src/lib/server/access/policy.ts';
 import type { LiveAudience } from '../../src/lib/server/live/events.ts';
 import { ROLES, type Role } from '../../src/lib/shared/enums.ts';
 
@@ -299,6 +300,26 @@ table(
 	(actor, scope) => policy.canReceiveLiveEvent(actor, { organisation: activityWorld(actor, scope) })
 );
 
+describe('canReceiveLiveEvent for an item of several partner companies', () => {
+	// [sent to their own company and another, to another partner only, to nobody's company]
+	const expected: Record<Role, [boolean, boolean, boolean]> = {
+		admin: [T, T, T],
+		manager: [T, T, T],
+		rep: [T, T, T],
+		partner_admin: [T, F, F],
+		partner_member: [T, F, F]
+	};
+	it.each(ROLES)('delivers to a %s only what names their company, unless host', (role) => {
+		const actor = ACTORS[role];
+		const audiences: LiveAudience[] = [
+			{ organisations: [BETA.id, actor.organisationId] },
+			{ organisations: [BETA.id] },
+			{ organisations: [] }
+		];
+		expect(audiences.map((a) => policy.canReceiveLiveEvent(actor, a))).toEqual(expected[role]);
+	});
+});
+
 describe('canReceiveLiveEvent for people and everyone', () => {
 	// [sent to them, sent to someone else, sent to everyone]
 	const expected: Record<Role, [boolean, boolean, boolean]> = {
@@ -319,6 +340,69 @@ describe('canReceiveLiveEvent for people and everyone', () => {
 	});
 });
 
+table<string | null>(
+	'partnerScopeOf',
+	{
+		// Host people are confined to no company; partner people to their own (Alpha).
+		admin: [null, null, null],
+		manager: [null, null, null],
+		rep: [null, null, null],
+		partner_admin: [ALPHA.id, ALPHA.id, ALPHA.id],
+		partner_member: [ALPHA.id, ALPHA.id, ALPHA.id]
+	},
+	(actor) => policy.partnerScopeOf(actor)
+);
+
+table(
+	'hasHostContacts',
+	{
+		admin: [F, F, F],
+		manager: [F, F, F],
+		rep: [F, F, F],
+		partner_admin: [T, T, T],
+		partner_member: [T, T, T]
+	},
+	(actor) => policy.hasHostContacts(actor)
+);
+
+table(
+	'isWorkspaceAdmin',
+	{
+		// The actor themselves, and a person with their role in each place.
+		admin: [T, F, T],
+		manager: [F, F, F],
+		rep: [F, F, F],
+		partner_admin: [F, F, F],
+		partner_member: [F, F, F]
+	},
+	(actor, scope) =>
+		policy.isWorkspaceAdmin({ role: actor.role, organisationKind: orgOf(actor, scope).kind })
+);
+
+table(
+	'isAdminRole',
+	{
+		admin: [T, T, T],
+		manager: [F, F, F],
+		rep: [F, F, F],
+		partner_admin: [F, F, F],
+		partner_member: [F, F, F]
+	},
+	(actor) => policy.isAdminRole(actor.role)
+);
+
+table(
+	'roleManagesRegions',
+	{
+		admin: [F, F, F],
+		manager: [T, T, T],
+		rep: [F, F, F],
+		partner_admin: [F, F, F],
+		partner_member: [F, F, F]
+	},
+	(actor) => policy.roleManagesRegions(actor.role)
+);
+
 describe('a role in the wrong kind of organisation (damaged data)', () => {
 	// A user row saying "admin" in a partner company, or "partner_admin" in the host, gets none
 	// of the powers of that role.
@@ -333,8 +417,9 @@ describe('a role in the wrong kind of organisation (damaged data)', () => {
 			policy.canManagePeopleOf(fakeAdmin, ALPHA),
 			policy.canManagePeopleOf(fakeAdmin, BETA),
 			policy.canViewUser(fakeAdmin, personIn(ALPHA)),
-			policy.canAssignTeam(fakeAdmin, personIn(HOST))
-		]).toEqual([F, F, F, F, F, F, F]);
+			policy.canAssignTeam(fakeAdmin, personIn(HOST)),
+			policy.isWorkspaceAdmin(fakeAdmin)
+		]).toEqual([F, F, F, F, F, F, F, F]);
 	});
 
 	it('gives a "partner admin" of the host company no people to manage', () => {

@@ -1,5 +1,5 @@
 import type { Extension, onAuthenticatePayload, onConnectPayload } from '@hocuspocus/server';
-import type { Actor } from '../../../src/lib/server/access/policy.ts';
+import type { Actor } from '../../../src/lib/server/access/actor.ts';
 import { SESSION_COOKIE, validateSessionToken } from '../../../src/lib/server/auth/sessions.ts';
 import type { Db } from '../../../src/lib/server/db/index.ts';
 import type { Logger } from '../../../src/lib/server/log/index.ts';

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { canViewOrganisation, type Actor } from './access/policy.ts';
-import { visibleAccounts, visibleOpportunities } from './crm/scope.ts';
+import type { Actor } from './access/actor.ts';
+import { visibleAccounts, visibleOpportunities } from './access/crm-scope.ts';
+import { canViewOrganisation } from './access/policy.ts';
 import type { Db } from './db/client.ts';
 import { accounts, opportunities, organisations } from './db/schema.ts';
 import { loadPeople, withHostContacts, type PersonRow } from './feed/common.ts';

@@ -6,7 +6,8 @@ import {
 	canModerateFeed,
 	canImport,
 	canViewPartnerDirectory,
-	requireUser
+	requireUser,
+	isPartnerActor
 } from '$lib/server/access';
 import { countUnread, listNotifications } from '$lib/server/notifications';
 import { IMPORT_KINDS } from '$lib/shared/enums';
@@ -35,7 +36,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 				reports: canModerateFeed(user),
 				settings: canManageOrganisations(user)
 			},
-			company: user.organisationKind === 'partner' && canManagePeopleOf(user, ownOrganisation)
+			company: isPartnerActor(user) && canManagePeopleOf(user, ownOrganisation)
 		},
 		notifications: { unread, items: latest.items }
 	};

@@ -1,5 +1,5 @@
 import type { ImportKind } from '../../shared/enums.ts';
-import type { Actor } from './policy.ts';
+import { isHostActor, isPartnerActor, type Actor } from './actor.ts';
 
 // Record-level rules of the CRM (partners, accounts, contacts, opportunities, registrations).
 // A CRM record belongs to the host and to the partners listed in `partnerIds`: a partner person
@@ -13,20 +13,19 @@ export type CrmRecordRef = {
 	ownerId: string | null;
 };
 
-const isHost = (a: Actor) => a.organisationKind === 'host';
-const isPartner = (a: Actor) => a.organisationKind === 'partner';
-const isAdmin = (a: Actor) => isHost(a) && a.role === 'admin';
-const isManagerOrAdmin = (a: Actor) => isHost(a) && (a.role === 'admin' || a.role === 'manager');
+const isAdmin = (a: Actor) => isHostActor(a) && a.role === 'admin';
+const isManagerOrAdmin = (a: Actor) =>
+	isHostActor(a) && (a.role === 'admin' || a.role === 'manager');
 const ownCompany = (a: Actor, r: CrmRecordRef) => r.partnerIds.includes(a.organisationId);
 
 /** The partner directory (every partner company): host people only. */
 export function canViewPartnerDirectory(actor: Actor): boolean {
-	return isHost(actor);
+	return isHostActor(actor);
 }
 
 /** One partner's page: the host, and that partner's own people. */
 export function canViewPartner(actor: Actor, partner: { id: string }): boolean {
-	return isHost(actor) || actor.organisationId === partner.id;
+	return isHostActor(actor) || actor.organisationId === partner.id;
 }
 
 /** Tier, region, owner rep, status, onboarding checklist: managers and admins. */
@@ -36,7 +35,7 @@ export function canEditPartner(actor: Actor): boolean {
 
 /** Host people read every record; a partner person only their own company's. */
 export function canViewCrmRecord(actor: Actor, record: CrmRecordRef): boolean {
-	return isHost(actor) || ownCompany(actor, record);
+	return isHostActor(actor) || ownCompany(actor, record);
 }
 
 /**
@@ -45,13 +44,13 @@ export function canViewCrmRecord(actor: Actor, record: CrmRecordRef): boolean {
  */
 export function canEditCrmRecord(actor: Actor, record: CrmRecordRef): boolean {
 	if (isManagerOrAdmin(actor)) return true;
-	if (isHost(actor)) return record.ownerId === actor.id;
+	if (isHostActor(actor)) return record.ownerId === actor.id;
 	return ownCompany(actor, record);
 }
 
 /** Creating a record: every host person; partner people in their own company only. */
 export function canCreateCrmRecord(actor: Actor, record: CrmRecordRef): boolean {
-	if (isHost(actor)) return true;
+	if (isHostActor(actor)) return true;
 	return (
 		record.partnerIds.length > 0 && record.partnerIds.every((id) => id === actor.organisationId)
 	);
@@ -60,7 +59,7 @@ export function canCreateCrmRecord(actor: Actor, record: CrmRecordRef): boolean 
 /** Soft delete: admins and managers; a partner admin for their own company's records. */
 export function canDeleteCrmRecord(actor: Actor, record: CrmRecordRef): boolean {
 	if (isManagerOrAdmin(actor)) return true;
-	return actor.role === 'partner_admin' && isPartner(actor) && ownCompany(actor, record);
+	return actor.role === 'partner_admin' && isPartnerActor(actor) && ownCompany(actor, record);
 }
 
 /** The "recently deleted" list and restoring from it: workspace admins. */
@@ -68,14 +67,19 @@ export function canRestoreCrmRecords(actor: Actor): boolean {
 	return isAdmin(actor);
 }
 
+/** The host owners of CRM records (names, e-mails in exports): host people; a partner needs none. */
+export function canSeeRecordOwners(actor: Actor): boolean {
+	return isHostActor(actor);
+}
+
 /** Registering a deal is what partner people do. */
 export function canRegisterDeal(actor: Actor): boolean {
-	return isPartner(actor);
+	return isPartnerActor(actor);
 }
 
 /** A registration: the host, and the partner that submitted it. */
 export function canViewRegistration(actor: Actor, registration: { partnerId: string }): boolean {
-	return isHost(actor) || actor.organisationId === registration.partnerId;
+	return isHostActor(actor) || actor.organisationId === registration.partnerId;
 }
 
 /** Approve or reject registrations (and see the conflict detail): managers and admins. */
@@ -86,5 +90,5 @@ export function canReviewRegistrations(actor: Actor): boolean {
 /** CSV import: managers and admins for everything; partner admins for their company's CRM data. */
 export function canImport(actor: Actor, kind: ImportKind): boolean {
 	if (isManagerOrAdmin(actor)) return true;
-	return actor.role === 'partner_admin' && isPartner(actor) && kind !== 'partners';
+	return actor.role === 'partner_admin' && isPartnerActor(actor) && kind !== 'partners';
 }

@@ -1,6 +1,7 @@
 import type { ChannelKind } from '../../shared/enums.ts';
 import type { LiveAudience } from '../live/events.ts';
-import type { Actor, UserRef } from './policy.ts';
+import { isHostActor, type Actor } from './actor.ts';
+import type { UserRef } from './policy.ts';
 import { canViewUser } from './policy.ts';
 
 // Rules of the partner feed. Who reads a channel follows its kind:
@@ -34,12 +35,11 @@ export type ContributionFacts = {
 	authorIsHost: boolean;
 };
 
-const isHost = (a: Actor) => a.organisationKind === 'host';
-const isHostAdmin = (a: Actor) => isHost(a) && a.role === 'admin';
-const isHostManager = (a: Actor) => isHost(a) && (a.role === 'manager' || a.role === 'admin');
+const isHostAdmin = (a: Actor) => isHostActor(a) && a.role === 'admin';
+const isHostManager = (a: Actor) => isHostActor(a) && (a.role === 'manager' || a.role === 'admin');
 
 export function canReadChannel(actor: Actor, channel: ChannelFacts): boolean {
-	if (isHost(actor)) return true;
+	if (isHostActor(actor)) return true;
 	switch (channel.kind) {
 		case 'partner':
 			return channel.partnerId === actor.organisationId;
@@ -55,7 +55,7 @@ export function canReadChannel(actor: Actor, channel: ChannelFacts): boolean {
 /** Write a top-level post: announcements are the host's voice; an archived channel is read-only. */
 export function canPostInChannel(actor: Actor, channel: ChannelFacts): boolean {
 	if (channel.archived || !canReadChannel(actor, channel)) return false;
-	if (channel.kind === 'announcements') return isHost(actor);
+	if (channel.kind === 'announcements') return isHostActor(actor);
 	return true;
 }
 
@@ -71,7 +71,7 @@ export function canSeeContribution(
 	item: ContributionFacts
 ): boolean {
 	if (!canReadChannel(actor, channel)) return false;
-	if (isHost(actor) || item.authorIsHost) return true;
+	if (isHostActor(actor) || item.authorIsHost) return true;
 	if (item.authorOrganisationId === actor.organisationId) return true;
 	return (
 		channel.kind === 'community' &&
@@ -123,7 +123,7 @@ export function canMention(
 	target: MentionTarget
 ): boolean {
 	if (!target.active) return false;
-	const targetIsHost = target.organisationKind === 'host';
+	const targetIsHost = isHostActor(target);
 	const readsItem =
 		targetIsHost || audienceOrganisations(channel, item).includes(target.organisationId);
 	if (!readsItem) return false;
@@ -214,7 +214,7 @@ export function canSeePersonInChannel(
 ): boolean {
 	if (!canReadChannel(actor, channel)) return false;
 	if (canViewUser(actor, target)) return true;
-	if (target.organisationKind === 'host') return true;
+	if (isHostActor(target)) return true;
 	return (
 		channel.kind === 'community' &&
 		channel.organisationIds.includes(actor.organisationId) &&

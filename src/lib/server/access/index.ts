@@ -1,3 +1,4 @@
+export * from './actor.ts';
 export * from './policy.ts';
 export { requireUser, authorize } from './guard.ts';
 export * from './crm-policy.ts';

@@ -1,12 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { managerRegions, organisations, users } from '../db/schema.ts';
-import type { Actor } from './policy.ts';
+import { isHostActor, type Actor } from './actor.ts';
 
 // The SQL twin of `canViewUser` (policy.ts), for lists of people (the home page): a query over
 // `users` filtered with `visibleUsers(actor)` returns exactly the people the policy lets the actor
 // see. tests/integration/home.test.ts checks that the two agree, person by person.
-
-const isHost = (a: Actor) => a.organisationKind === 'host';
 
 /** The actor's company's region, as SQL (null when it has none: then no host contacts). */
 const regionOf = (actor: Actor) =>
@@ -31,6 +29,6 @@ export function isHostContactOf(actor: Actor): SQL {
  * own company and their host contacts — never another partner's people, never the host's directory.
  */
 export function visibleUsers(actor: Actor): SQL {
-	if (isHost(actor)) return sql`true`;
+	if (isHostActor(actor)) return sql`true`;
 	return sql`(${users.organisationId} = ${actor.organisationId} or ${isHostContactOf(actor)})`;
 }

@@ -1,13 +1,12 @@
-import type { PlanPersonAccess, PlanShareMode } from '../../shared/enums.ts';
-import { canViewUser, type Actor, type UserRef } from './policy.ts';
+import type { OrganisationKind, PlanPersonAccess, PlanShareMode } from '../../shared/enums.ts';
+import { isHostActor, isPartnerActor, type Actor } from './actor.ts';
+import type { AccessLevel } from './policy.ts';
 
 // Rules of account plans. Host access follows the plan's subject (the account, or the partner
 // company a partner plan is about): admins, the subject's owner and the plan's owner, people of
 // their teams, and managers of the subject's region. A plan is shared with at most one partner
 // company, as editors or viewers; that company's admin may narrow it per person, never widen it.
 // Internal notes are for host people only.
-
-export type PlanAccess = 'edit' | 'read' | 'none';
 
 /** What the rules need about one plan, and about the person asking (loaded by plans/access.ts). */
 export type PlanAccessFacts = {
@@ -28,9 +27,7 @@ export type PlanAccessFacts = {
 	actorPersonAccess: PlanPersonAccess | null;
 };
 
-const isHost = (a: Actor) => a.organisationKind === 'host';
-
-function hostAccess(actor: Actor, facts: PlanAccessFacts): PlanAccess {
+function hostAccess(actor: Actor, facts: PlanAccessFacts): AccessLevel {
 	if (actor.role === 'admin') return 'edit';
 	if (actor.id === facts.ownerId || actor.id === facts.subjectOwnerId) return 'edit';
 	if (facts.actorTeamId && facts.responsibleTeamIds.includes(facts.actorTeamId)) return 'edit';
@@ -43,10 +40,10 @@ function hostAccess(actor: Actor, facts: PlanAccessFacts): PlanAccess {
 	return 'none';
 }
 
-function partnerAccess(actor: Actor, facts: PlanAccessFacts): PlanAccess {
+function partnerAccess(actor: Actor, facts: PlanAccessFacts): AccessLevel {
 	if (!facts.sharedWithId || facts.sharedWithId !== actor.organisationId || !facts.shareMode)
 		return 'none';
-	const shared: PlanAccess = facts.shareMode === 'editor' ? 'edit' : 'read';
+	const shared: AccessLevel = facts.shareMode === 'editor' ? 'edit' : 'read';
 	switch (facts.actorPersonAccess) {
 		case 'none':
 			return 'none';
@@ -58,19 +55,19 @@ function partnerAccess(actor: Actor, facts: PlanAccessFacts): PlanAccess {
 }
 
 /** The shared plan document and its page: edit, read, or nothing at all (a 404). */
-export function planAccess(actor: Actor, facts: PlanAccessFacts): PlanAccess {
+export function planAccess(actor: Actor, facts: PlanAccessFacts): AccessLevel {
 	if (facts.deleted) return 'none';
-	return isHost(actor) ? hostAccess(actor, facts) : partnerAccess(actor, facts);
+	return isHostActor(actor) ? hostAccess(actor, facts) : partnerAccess(actor, facts);
 }
 
 /** Internal notes: host people who may open the plan. Partner people never, not even read. */
-export function internalNotesAccess(actor: Actor, facts: PlanAccessFacts): PlanAccess {
-	return isHost(actor) ? planAccess(actor, facts) : 'none';
+export function internalNotesAccess(actor: Actor, facts: PlanAccessFacts): AccessLevel {
+	return isHostActor(actor) ? planAccess(actor, facts) : 'none';
 }
 
 /** Publish, share, change owner, restore a version: host people with edit access. */
 export function canManagePlan(actor: Actor, facts: PlanAccessFacts): boolean {
-	return isHost(actor) && planAccess(actor, facts) === 'edit';
+	return isHostActor(actor) && planAccess(actor, facts) === 'edit';
 }
 
 /** Deleting a plan (soft): admins and managers who manage it, or its owner. */
@@ -89,12 +86,26 @@ export function canCommentOnPlan(actor: Actor, facts: PlanAccessFacts): boolean 
 	return planAccess(actor, facts) !== 'none';
 }
 
+/**
+ * Whose name a plan's comment threads show this person (authors, resolvers): host people see
+ * everyone's; partner people the host's and their own company's — never another partner's, even
+ * when the plan was shared with that company before.
+ */
+export function canSeePlanParticipant(
+	actor: Actor,
+	person: { organisationId: string; organisationKind: OrganisationKind }
+): boolean {
+	return (
+		isHostActor(actor) || isHostActor(person) || person.organisationId === actor.organisationId
+	);
+}
+
 /** Narrowing the plan per person: the admin of the partner company it is shared with. */
 export function canNarrowPlanForPeople(actor: Actor, facts: PlanAccessFacts): boolean {
 	return (
 		!facts.deleted &&
 		actor.role === 'partner_admin' &&
-		actor.organisationKind === 'partner' &&
+		isPartnerActor(actor) &&
 		facts.sharedWithId === actor.organisationId
 	);
 }
@@ -111,7 +122,7 @@ export function canCreatePlan(
 		| 'actorManagedRegionIds'
 	>
 ): boolean {
-	if (!isHost(actor)) return false;
+	if (!isHostActor(actor)) return false;
 	const facts: PlanAccessFacts = {
 		...subject,
 		deleted: false,
@@ -133,16 +144,7 @@ export function planHomeBlocks(actor: Actor): {
 	overdue: boolean;
 	toReview: 'none' | 'own' | 'visible';
 } {
-	if (!isHost(actor)) return { overdue: false, toReview: 'none' };
+	if (!isHostActor(actor)) return { overdue: false, toReview: 'none' };
 	const overseer = actor.role === 'admin' || actor.role === 'manager';
 	return { overdue: overseer, toReview: overseer ? 'visible' : 'own' };
-}
-
-/**
- * Whether a reader of a plan sees a person's name there (a mention in a comment): host people
- * speak on every plan a partner opens; otherwise `canViewUser` decides (a partner person sees
- * their own colleagues, never another partner company's people).
- */
-export function canSeePersonOnPlan(actor: Actor, target: UserRef): boolean {
-	return canViewUser(actor, target) || target.organisationKind === 'host';
 }

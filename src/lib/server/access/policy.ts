@@ -1,17 +1,11 @@
 import type { OrganisationKind, Role } from '../../shared/enums.ts';
 import { HOST_ROLES, PARTNER_ROLES } from '../../shared/enums.ts';
 import type { LiveAudience } from '../live/events.ts';
+import { isHostActor, isPartnerActor, type Actor } from './actor.ts';
 
 // The one place that answers "may this person do this to that object". Pure functions, no I/O:
 // callers load the object first and pass what the rule needs. The rule of the house: a partner
 // person never sees another partner company's people or content.
-
-export type Actor = {
-	id: string;
-	role: Role;
-	organisationId: string;
-	organisationKind: OrganisationKind;
-};
 
 export type OrganisationRef = { id: string; kind: OrganisationKind };
 export type UserRef = {
@@ -23,13 +17,44 @@ export type UserRef = {
 	isHostContact?: boolean;
 };
 
-const isHost = (a: Actor) => a.organisationKind === 'host';
-const isAdmin = (a: Actor) => isHost(a) && a.role === 'admin';
-const isPartnerAdmin = (a: Actor) => a.organisationKind === 'partner' && a.role === 'partner_admin';
+/** The role with the workspace's admin power (in the host company: `isWorkspaceAdmin`). */
+export function isAdminRole(role: Role): boolean {
+	return role === 'admin';
+}
+
+/** Managed regions only mean something for a manager. */
+export function roleManagesRegions(role: Role): boolean {
+	return role === 'manager';
+}
+
+/** A workspace admin: an admin of the host company (an "admin" of a partner has no such power). */
+export function isWorkspaceAdmin(who: { role: Role; organisationKind: OrganisationKind }): boolean {
+	return isHostActor(who) && isAdminRole(who.role);
+}
+
+const isAdmin = isWorkspaceAdmin;
+const isPartnerAdmin = (a: Actor) => isPartnerActor(a) && a.role === 'partner_admin';
+
+/**
+ * The partner company whose world this person is confined to: their own company for partner
+ * people, null for host people (who see every company). Queries that scope rows, activities,
+ * versions or audit entries by company ask this.
+ */
+export function partnerScopeOf(actor: Actor): string | null {
+	return isPartnerActor(actor) ? actor.organisationId : null;
+}
+
+/**
+ * Host contacts (the host people of their region, `isHostContactOf`) are what partner people have
+ * instead of the host's directory; host people see everyone and have none.
+ */
+export function hasHostContacts(actor: Actor): boolean {
+	return isPartnerActor(actor);
+}
 
 /** Host people see every organisation; a partner person sees their own company and the host. */
 export function canViewOrganisation(actor: Actor, org: OrganisationRef): boolean {
-	if (isHost(actor)) return true;
+	if (isHostActor(actor)) return true;
 	return org.id === actor.organisationId || org.kind === 'host';
 }
 
@@ -43,9 +68,9 @@ export function canManageOrganisations(actor: Actor): boolean {
  * contacts — never the host's whole directory, never another partner's people.
  */
 export function canViewUser(actor: Actor, target: UserRef): boolean {
-	if (isHost(actor)) return true;
+	if (isHostActor(actor)) return true;
 	if (target.organisationId === actor.organisationId) return true;
-	return target.organisationKind === 'host' && target.isHostContact === true;
+	return isHostActor(target) && target.isHostContact === true;
 }
 
 /** The people admin pages of an organisation: admins for all, a partner admin for their own. */
@@ -74,7 +99,7 @@ export function canChangeRole(actor: Actor, target: UserRef, newRole: Role): boo
 
 /** Team and region belong to the host's organisation chart: admins only. */
 export function canAssignTeam(actor: Actor, target: UserRef): boolean {
-	return isAdmin(actor) && target.organisationKind === 'host';
+	return isAdmin(actor) && isHostActor(target);
 }
 
 /** Deactivate or reactivate someone (ends their sessions). Never oneself. */
@@ -97,7 +122,7 @@ export function canViewActivity(
 	actor: Actor,
 	activity: { organisationId: string | null }
 ): boolean {
-	if (isHost(actor)) return true;
+	if (isHostActor(actor)) return true;
 	return activity.organisationId === actor.organisationId;
 }
 
@@ -112,14 +137,15 @@ export function canReceiveLiveEvent(actor: Actor, audience: LiveAudience): boole
 		return canViewActivity(actor, { organisationId: audience.organisation });
 	}
 	if ('organisations' in audience) {
-		return isHost(actor) || audience.organisations.includes(actor.organisationId);
+		return isHostActor(actor) || audience.organisations.includes(actor.organisationId);
 	}
 	return audience.everyone === true;
 }
 
 /**
- * What a person may do with a collaborative document: edit it, only read it, or nothing. Plan
- * documents (`plan.<id>`, `plan.<id>.internal`) are the only kind; their rule needs the database
- * and lives in plans/access.ts (`planDocumentAccess`), on top of plan-policy.ts.
+ * The one vocabulary of access levels: edit it, only read it, or nothing at all. Plans use it
+ * (`planAccess`, plan-policy.ts) and so do their collaborative documents (`plan.<id>`,
+ * `plan.<id>.internal`: `planDocumentAccess` in plans/access.ts), whose connections are read-only
+ * when the answer is 'read'.
  */
-export type DocumentAccess = 'write' | 'read' | 'none';
+export type AccessLevel = 'edit' | 'read' | 'none';

@@ -1,5 +1,6 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { desc, eq, sql, and, type SQL } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, olderThan, parseCursor, toPage, type Page } from '../db/keyset.ts';
 import { activities, users } from '../db/schema.ts';
@@ -21,8 +22,8 @@ export type ActivityItem = {
  * only those of their own company's world. Keep the two in step (tests/integration/activity.test.ts).
  */
 export function visibleActivities(actor: Actor): SQL | undefined {
-	if (actor.organisationKind === 'host') return undefined;
-	return eq(activities.organisationId, actor.organisationId);
+	const scope = partnerScopeOf(actor);
+	return scope === null ? undefined : eq(activities.organisationId, scope);
 }
 
 /** The activities this person may see, newest first; `before` is the previous page's `nextCursor`. */

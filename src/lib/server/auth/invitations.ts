@@ -1,6 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Locale, Role } from '../../shared/enums.ts';
-import { canInvite, type Actor } from '../access/policy.ts';
+import { type Actor, isPartnerActor } from '../access/actor.ts';
+import { actorName } from '../command.ts';
+import { canInvite } from '../access/policy.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
@@ -32,7 +34,7 @@ export type InviteInput = {
  */
 export async function inviteUser(
 	db: Db,
-	actor: Actor & { name: string },
+	actor: Actor,
 	input: InviteInput,
 	context: { origin: string; ip?: string | null; mail: MailSettings }
 ): Promise<{ invitationId: string; link: string }> {
@@ -81,7 +83,7 @@ export async function inviteUser(
 			.returning({ id: invitations.id });
 		const mail = invitationEmail({
 			locale: input.locale,
-			inviterName: actor.name,
+			inviterName: await actorName(tx, actor),
 			organisationName: org.name,
 			link,
 			expiresAt,
@@ -223,7 +225,7 @@ export async function acceptInvitation(
 			.update(invitations)
 			.set({ acceptedAt: new Date() })
 			.where(eq(invitations.id, fresh.id));
-		const scope = row.organisationKind === 'partner' ? fresh.organisationId : null;
+		const scope = isPartnerActor(row) ? fresh.organisationId : null;
 		await recordAudit(tx, {
 			actorId: user.id,
 			organisationId: fresh.organisationId,

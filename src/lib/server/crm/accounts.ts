@@ -10,7 +10,7 @@ import {
 	canViewCrmRecord,
 	type CrmRecordRef
 } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { isHostActor, type Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, parseCursor } from '../db/keyset.ts';
@@ -28,15 +28,13 @@ import {
 	assertPartners,
 	assertRegion,
 	diff,
-	isHostActor,
 	jsonList,
 	partnerOwnerId,
-	type ActingUser,
-	type Choice,
-	type CommandContext
+	type Choice
 } from './common.ts';
 import { DomainError } from '../errors.ts';
-import { visibleAccounts } from './scope.ts';
+import { visibleAccounts } from '../access/crm-scope.ts';
+import type { CommandContext } from '../command.ts';
 
 // Accounts (end customers): reads narrowed by scope.ts, writes authorised by crm-policy.ts, one
 // transaction each with its audit entry. A partner person only ever sees their own company among
@@ -215,7 +213,7 @@ export type CreateAccountInput = AccountInput & { externalId?: string | null };
  */
 export async function createAccount(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: CreateAccountInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number }> {
@@ -295,7 +293,7 @@ export async function staleAccount(tx: Db, actor: Actor, id: string): Promise<ne
 
 export async function updateAccount(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: UpdateAccountInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number; changed: boolean }> {
@@ -409,7 +407,7 @@ async function refreshAccountName(tx: Db, accountId: string, accountName: string
  */
 export async function deleteAccount(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string },
 	context: CommandContext = {}
 ): Promise<void> {

@@ -1,16 +1,11 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import { isHostActor, type Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, regions, users } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 
-// What the CRM commands share: who acts, the request context, and checks of chosen references.
-
-/** The person acting (a SessionUser fits). */
-export type ActingUser = Actor & { name?: string };
-export type CommandContext = { ip?: string | null };
-
-export const isHostActor = (actor: Actor) => actor.organisationKind === 'host';
+// What the CRM commands share: checks of chosen references. Who acts is `Actor` (access/actor.ts),
+// the request context `CommandContext` (command.ts).
 
 /** Refuses an owner who is not an active host person. */
 export async function assertOwner(tx: Db, ownerId: string | null): Promise<void> {

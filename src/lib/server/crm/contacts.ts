@@ -8,22 +8,17 @@ import {
 	canViewCrmRecord,
 	type CrmRecordRef
 } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { isHostActor, type Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';
 import { accounts, contacts, organisations } from '../db/schema.ts';
 import type { Permissions } from './accounts.ts';
 import { accountRef } from './accounts.ts';
-import {
-	assertPartners,
-	diff,
-	isHostActor,
-	type ActingUser,
-	type CommandContext
-} from './common.ts';
+import { assertPartners, diff } from './common.ts';
 import { DomainError } from '../errors.ts';
-import { visibleAccounts, visibleContacts } from './scope.ts';
+import { visibleAccounts, visibleContacts } from '../access/crm-scope.ts';
+import type { CommandContext } from '../command.ts';
 
 // Contacts (people at an account). `organisationId` says whose contact it is: a partner's (only
 // that partner sees it) or null for the host's. Editing follows the account's owner for reps.
@@ -118,7 +113,7 @@ export type CreateContactInput = ContactInput & {
 /** Adds a contact to an account the person may see. */
 export async function createContact(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: CreateContactInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number }> {
@@ -200,7 +195,7 @@ export type UpdateContactInput = ContactInput & {
 
 export async function updateContact(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: UpdateContactInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number; changed: boolean }> {
@@ -248,7 +243,7 @@ export async function updateContact(
 /** Soft-deletes a contact; returns its account, where the page goes next. */
 export async function deleteContact(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string },
 	context: CommandContext = {}
 ): Promise<{ accountId: string }> {

@@ -1,12 +1,12 @@
 import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import { canRestoreCrmRecords } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';
 import { accounts, contacts, opportunities, users } from '../db/schema.ts';
-import type { ActingUser, CommandContext } from './common.ts';
 import { DomainError } from '../errors.ts';
+import type { CommandContext } from '../command.ts';
 
 // The "recently deleted" list (last 90 days) and restoring from it: workspace admins only.
 
@@ -94,7 +94,7 @@ export async function listRecentlyDeleted(
  */
 export async function restoreRecord(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { kind: DeletedKind; id: string },
 	context: CommandContext = {}
 ): Promise<{ accountId: string }> {

@@ -1,7 +1,7 @@
 import { requireUser } from '../access/guard.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { clientAddress } from '../http/client.ts';
-import type { CommandContext } from './common.ts';
+import type { CommandContext } from '../command.ts';
 
 // Routes only: who is asking on the CRM pages and what the audit log records about the request.
 // How a refusal reaches the person is the one edge's (http/edge.ts).

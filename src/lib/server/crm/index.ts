@@ -46,17 +46,5 @@ export {
 	type DeletedKind,
 	type DeletedRecord
 } from './deleted.ts';
-export {
-	crmChoices,
-	type ActingUser,
-	type Choice,
-	type CommandContext,
-	type CrmChoices
-} from './common.ts';
-export {
-	visibleAccounts,
-	visibleContacts,
-	visibleOpportunities,
-	visibleRegistrations,
-	searchVector
-} from './scope.ts';
+export { crmChoices, type Choice, type CrmChoices } from './common.ts';
+export { searchVector } from './scope.ts';

@@ -9,7 +9,7 @@ import {
 	canViewCrmRecord,
 	type CrmRecordRef
 } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { isHostActor, type Actor } from '../access/actor.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
@@ -24,17 +24,10 @@ import {
 } from '../db/schema.ts';
 import type { Permissions } from './accounts.ts';
 import { accountRef } from './accounts.ts';
-import {
-	assertOwner,
-	assertPartners,
-	diff,
-	isHostActor,
-	partnerOwnerId,
-	type ActingUser,
-	type CommandContext
-} from './common.ts';
+import { assertOwner, assertPartners, diff, partnerOwnerId } from './common.ts';
 import { DomainError } from '../errors.ts';
-import { visibleAccounts, visibleOpportunities } from './scope.ts';
+import { visibleAccounts, visibleOpportunities } from '../access/crm-scope.ts';
+import type { CommandContext } from '../command.ts';
 
 // Opportunities (deals). Every stage or amount change is kept in opportunity_history; won and
 // lost set closedAt and go to the activity feed of the partner's world (organisationId =
@@ -193,7 +186,7 @@ export type CreateOpportunityInput = OpportunityInput & {
  */
 export async function createOpportunity(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: CreateOpportunityInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number }> {
@@ -295,7 +288,7 @@ type Next = Required<Omit<OpportunityInput, 'probability'>> & { probability: num
  */
 async function saveOpportunity(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	locked: Locked,
 	next: Next & { externalId?: string | null },
 	context: CommandContext
@@ -381,7 +374,7 @@ export type UpdateOpportunityInput = OpportunityInput & {
 
 export async function updateOpportunity(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: UpdateOpportunityInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number; changed: boolean }> {
@@ -428,7 +421,7 @@ export async function updateOpportunity(
  */
 export async function changeOpportunityStage(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string; version: number; stage: Stage; lostReason?: string | null },
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number; changed: boolean }> {
@@ -466,7 +459,7 @@ export type { StageChangeInput };
 /** Soft-deletes an opportunity; returns its account, where the page goes next. */
 export async function deleteOpportunity(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string },
 	context: CommandContext = {}
 ): Promise<{ accountId: string }> {

@@ -3,8 +3,9 @@ import type { Db } from '../db/client.ts';
 import { opportunities } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import type { Stage } from '../../shared/enums.ts';
-import type { ActingUser, CommandContext } from './common.ts';
 import { changeOpportunityStage } from './opportunities.ts';
+import type { Actor } from '../access/actor.ts';
+import type { CommandContext } from '../command.ts';
 
 // A stage move from the pipeline: the records module's command (policy, version, history, audit,
 // activity) plus the live event every open board listens to, in the same transaction, so the
@@ -12,7 +13,7 @@ import { changeOpportunityStage } from './opportunities.ts';
 
 export async function moveOpportunityStage(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string; version: number; stage: Stage; lostReason?: string | null },
 	context: CommandContext = {}
 ): Promise<{ id: string; version: number; changed: boolean }> {

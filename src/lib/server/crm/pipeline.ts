@@ -14,7 +14,7 @@ import {
 } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { canEditCrmRecord } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, parseCursor } from '../db/keyset.ts';
 import { runPrepared, Shape } from '../db/prepared.ts';
@@ -39,7 +39,7 @@ import {
 } from '../../shared/schemas/pipeline.ts';
 
 export type { PipelineCard, PipelineColumn, StageTotal };
-import { visibleOpportunities } from './scope.ts';
+import { visibleOpportunities } from '../access/crm-scope.ts';
 
 // Reads of the pipeline (board and table). Every query starts from visibleOpportunities(actor),
 // so a partner person only ever gets their own company's deals, whatever the filters say.
@@ -209,7 +209,7 @@ function dealConditions(shape: Shape, actor: Actor, filter: PipelineFilter) {
  * take placeholders). The host's scope carries no value; its shape is marked as the host's.
  */
 function visible(shape: Shape, actor: Actor): SQL {
-	if (actor.organisationKind === 'host') {
+	if (isHostActor(actor)) {
 		shape.mark('host');
 		return visibleOpportunities(actor);
 	}
@@ -270,8 +270,7 @@ export async function pipelineTotals(
 ): Promise<StageTotal[]> {
 	filter = await withToday(db, filter);
 	const onePartner =
-		actor.organisationKind !== 'host' ||
-		(Boolean(filter.partnerId) && filter.partnerId !== DIRECT_PARTNER);
+		!isHostActor(actor) || (Boolean(filter.partnerId) && filter.partnerId !== DIRECT_PARTNER);
 	const rows = onePartner
 		? await directTotals(db, actor, filter)
 		: await aggregatedTotals(db, actor, filter);
@@ -571,7 +570,7 @@ export async function pipelineFilterOptions(
 	// Host people may filter by any host person and any partner: list those directly rather than
 	// scanning every visible deal (bench/crm.ts: 650 ms → 1 ms at a million deals). A partner's own
 	// deals are few, and must only ever name its own company. One statement, three JSON lists.
-	const host = actor.organisationKind === 'host';
+	const host = isHostActor(actor);
 	const shape = new Shape('pipeline_filter_options');
 	shape.mark(host ? 'host' : 'partner');
 	const ownersOf = host

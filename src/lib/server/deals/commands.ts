@@ -7,10 +7,10 @@ import {
 	canReviewRegistrations,
 	canViewRegistration
 } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { visibleAccounts } from '../crm/scope.ts';
+import { visibleAccounts } from '../access/crm-scope.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accountPartners,
@@ -25,13 +25,12 @@ import {
 import { notify } from '../notifications/index.ts';
 import { accountKeys, findConflicts, type AccountKeys } from './conflicts.ts';
 import { DomainError } from '../errors.ts';
+import type { CommandContext } from '../command.ts';
 
 // Writes of deal registration. Each command is one transaction: it authorises with the policy
 // against the row it locked, changes it, and records the audit entry, the activity and the
 // notifications of the change — all or nothing.
 
-export type ActingUser = Actor & { name: string };
-export type CommandContext = { ip?: string | null };
 export type ReviewOptions = { protectionDays: number };
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -124,7 +123,7 @@ export async function partnerRecipients(tx: Db, partnerId: string, submitterId: 
  */
 export async function submitRegistration(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: RegistrationInput,
 	context: CommandContext = {}
 ): Promise<{ id: string; conflict: boolean }> {
@@ -280,7 +279,7 @@ async function resolveAccount(
  */
 export async function approveRegistration(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string },
 	options: ReviewOptions,
 	context: CommandContext = {}
@@ -409,7 +408,7 @@ export async function approveRegistration(
 /** Rejects a pending registration with the reason the partner will read. */
 export async function rejectRegistration(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { id: string; reason: string },
 	context: CommandContext = {}
 ): Promise<void> {

@@ -15,8 +15,6 @@ export {
 	rejectRegistration,
 	reviewersOf,
 	partnerRecipients,
-	type ActingUser,
-	type CommandContext,
 	type ReviewOptions
 } from './commands.ts';
 export {

@@ -1,7 +1,8 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
 import { alias, type PgColumn } from 'drizzle-orm/pg-core';
-import { canViewPartnerDirectory } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { canViewPartnerDirectory, canSeeRecordOwners } from '../access/crm-policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accountPartners,
@@ -18,7 +19,7 @@ import {
 	visibleContacts,
 	visibleOpportunities,
 	visibleRegistrations
-} from '../crm/scope.ts';
+} from '../access/crm-scope.ts';
 import { CSV_BOM, csvLine, type CsvValue } from '../csv/index.ts';
 import {
 	ACCOUNT_SIZES,
@@ -31,7 +32,7 @@ import { isId } from '../../shared/ids.ts';
 import { foldText, prefixQuery } from '../../shared/normalise.ts';
 
 // CSV export of every CRM list, limited to what the person may see: the same visibility SQL as
-// the lists (crm/scope.ts), the list's filters from the query string, streamed in keyset batches.
+// the lists (access/crm-scope.ts), the list's filters from the query string, streamed in keyset batches.
 
 export const EXPORT_KINDS = [
 	'partners',
@@ -152,7 +153,7 @@ const servingPartners = (actor: Actor) => sql<string | null>`(
 	select string_agg(o.name, ', ' order by o.name) from ${accountPartners} ap
 	join ${organisations} o on o.id = ap.organisation_id
 	where ap.account_id = ${accounts.id}
-	${actor.organisationKind === 'host' ? sql`` : sql`and ap.organisation_id = ${actor.organisationId}`}
+	${partnerScopeOf(actor) === null ? sql`` : sql`and ap.organisation_id = ${partnerScopeOf(actor)}`}
 )`;
 
 const accountsSource: Source = {
@@ -361,7 +362,7 @@ const opportunitiesSource: Source = {
 				r.account,
 				r.partner,
 				// Host people's e-mails are not partner data, but a partner needs none of them.
-				actor.organisationKind === 'host' ? r.owner : null,
+				canSeeRecordOwners(actor) ? r.owner : null,
 				r.stage,
 				money(r.amountCents),
 				r.closeDate,

@@ -5,7 +5,7 @@ import {
 	type ChannelFacts,
 	type ContributionFacts
 } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';
 import { feedChannelOrganisations, feedChannels, feedPosts, organisations } from '../db/schema.ts';
@@ -13,14 +13,12 @@ import { feedChannelOrganisations, feedChannels, feedPosts, organisations } from
 // Loads what feed-policy.ts needs, and its SQL twin for lists, timelines, search and counts. Every
 // feed page, action, endpoint, file download and live fetch goes through these.
 
-const isHost = (a: Actor) => a.organisationKind === 'host';
-
 /** The host company's id, as SQL (an InitPlan: evaluated once per statement). */
 export const hostOrganisation = sql`(select ${organisations.id} from ${organisations} where ${organisations.kind} = 'host')`;
 
 /** Channels this person may read (SQL twin of `canReadChannel`), over `feed_channels`. */
 export function readableChannels(actor: Actor): SQL {
-	if (isHost(actor)) return sql`true`;
+	if (isHostActor(actor)) return sql`true`;
 	return sql`(
 		(${feedChannels.kind} = 'partner' and ${feedChannels.partnerId} = ${actor.organisationId})
 		or ${feedChannels.kind} = 'announcements'
@@ -41,7 +39,7 @@ export function readableChannelIds(actor: Actor): SQL {
  */
 export function visibleContributions(actor: Actor): SQL {
 	const inReadable = sql`${feedPosts.channelId} in ${readableChannelIds(actor)}`;
-	if (isHost(actor)) return inReadable;
+	if (isHostActor(actor)) return inReadable;
 	return sql`(${inReadable} and (
 		${feedPosts.authorOrganisationId} is null
 		or ${feedPosts.authorOrganisationId} = ${hostOrganisation}
@@ -57,7 +55,7 @@ export function visibleContributions(actor: Actor): SQL {
  * channel they read: the same rule as contributions, for the reactor's company.
  */
 export function visibleReactor(actor: Actor, organisationColumn: SQL, channelId: SQL): SQL {
-	if (isHost(actor)) return sql`true`;
+	if (isHostActor(actor)) return sql`true`;
 	return sql`(${organisationColumn} = ${hostOrganisation}
 		or ${organisationColumn} = ${actor.organisationId}
 		or exists (

@@ -7,7 +7,7 @@ import {
 	canPostInChannel,
 	type ChannelFacts
 } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/commands.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';

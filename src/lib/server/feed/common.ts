@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { isHostContactOf } from '../access/people-scope.ts';
-import type { Actor, UserRef } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
+import type { UserRef } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 import type { OrganisationKind, Role } from '../../shared/enums.ts';
@@ -10,9 +11,6 @@ import { DomainError } from '../errors.ts';
 
 // What the feed's commands and queries share: input parsing into DomainError codes, plain text for
 // search and snippets, and the people a body names (its tokens: shared/tokens.ts).
-
-/** A person acting on the feed; `name` is loaded when absent (notification labels). */
-export type FeedActor = Actor & { name?: string };
 
 /** Parses a feed input; a refusal becomes a DomainError with a stable code and the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -88,8 +86,8 @@ export async function withHostContacts<T extends PersonRow>(
 	actor: Actor,
 	people: T[]
 ): Promise<T[]> {
-	if (actor.organisationKind === 'host') return people;
-	const hostIds = people.filter((p) => p.organisationKind === 'host').map((p) => p.id);
+	if (isHostActor(actor)) return people;
+	const hostIds = people.filter((p) => isHostActor(p)).map((p) => p.id);
 	if (hostIds.length === 0) return people;
 	// The rule itself lives in access/people-scope.ts (the home page's lists use it too).
 	const contacts = await db
@@ -98,13 +96,6 @@ export async function withHostContacts<T extends PersonRow>(
 		.where(and(inArray(users.id, hostIds), isHostContactOf(actor)));
 	const set = new Set(contacts.map((c) => c.id));
 	return people.map((p) => ({ ...p, isHostContact: set.has(p.id) }));
-}
-
-/** The actor's display name (notification labels). */
-export async function actorName(db: Db, actor: FeedActor): Promise<string> {
-	if (actor.name) return actor.name;
-	const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
-	return row?.name ?? '';
 }
 
 /** The host company's id (one row). */

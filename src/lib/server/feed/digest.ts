@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { and, asc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import { canModerateFeed, canReadAttachment } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { parseCursor } from '../db/keyset.ts';

@@ -10,7 +10,7 @@ export {
 	loadPostFacts,
 	type PostFacts
 } from './access.ts';
-export { plainText, snippet, postLink, type FeedActor } from './common.ts';
+export { plainText, snippet, postLink } from './common.ts';
 export {
 	listChannels,
 	getChannel,

@@ -6,8 +6,9 @@ import {
 	type ChannelFacts,
 	type ContributionFacts
 } from '../access/feed-policy.ts';
-import { canViewOrganisation, type Actor } from '../access/policy.ts';
-import { visibleAccounts, visibleOpportunities } from '../crm/scope.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
+import { canViewOrganisation } from '../access/policy.ts';
+import { visibleAccounts, visibleOpportunities } from '../access/crm-scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, opportunities, organisations, users } from '../db/schema.ts';
 import type { PersonLabel } from '../../shared/feed.ts';
@@ -33,7 +34,7 @@ export function itemByActor(actor: Actor): ContributionFacts {
 	return {
 		authorId: actor.id,
 		authorOrganisationId: actor.organisationId,
-		authorIsHost: actor.organisationKind === 'host'
+		authorIsHost: isHostActor(actor)
 	};
 }
 
@@ -154,7 +155,7 @@ export async function referenceCandidates(
 				and(
 					eq(organisations.kind, 'partner'),
 					ilike(organisations.name, pattern),
-					actor.organisationKind === 'host' ? undefined : eq(organisations.id, actor.organisationId)
+					isHostActor(actor) ? undefined : eq(organisations.id, actor.organisationId)
 				)
 			)
 			.orderBy(asc(organisations.name))

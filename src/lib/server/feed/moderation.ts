@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { canModerateFeed, canReportPost } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/commands.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, parseCursor, toPage, type Page } from '../db/keyset.ts';

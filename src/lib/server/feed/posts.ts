@@ -8,7 +8,8 @@ import {
 	liveAudienceOf,
 	type ChannelFacts
 } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { actorName } from '../command.ts';
 import { recordAudit } from '../audit/commands.ts';
 import { searchVector } from '../crm/scope.ts';
 import type { Db } from '../db/client.ts';
@@ -16,7 +17,7 @@ import { feedChannels, feedMentions, feedPosts } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import { COMMENT_MAX_LENGTH, commentInput, editInput, postInput } from '../../shared/feed.ts';
 import { readableChannel, visiblePost, type PostFacts } from './access.ts';
-import { actorName, parseInput, plainText, postLink, snippet, type FeedActor } from './common.ts';
+import { parseInput, plainText, postLink, snippet } from './common.ts';
 import { DomainError } from '../errors.ts';
 import { claimAttachments } from './files.ts';
 import { checkMentions, checkReferences, itemByActor } from './mentions.ts';
@@ -55,11 +56,7 @@ export async function announceChange(
 }
 
 /** A top-level post in a channel the actor may post in. */
-export async function createPost(
-	db: Db,
-	actor: FeedActor,
-	input: unknown
-): Promise<{ id: string }> {
+export async function createPost(db: Db, actor: Actor, input: unknown): Promise<{ id: string }> {
 	const data = parseInput(postInput, input);
 	const channel = await readableChannel(db, actor, data.channelId);
 	if (!channel) throw new DomainError('NOT_FOUND', { field: 'channelId' });
@@ -105,11 +102,7 @@ export async function createPost(
 }
 
 /** A comment on a post (one level): notifies the post's author and the people mentioned. */
-export async function createComment(
-	db: Db,
-	actor: FeedActor,
-	input: unknown
-): Promise<{ id: string }> {
+export async function createComment(db: Db, actor: Actor, input: unknown): Promise<{ id: string }> {
 	const data = parseInput(commentInput, input);
 	const { post, channel } = await visibleOrNotFound(db, actor, data.postId);
 	if (post.parentId) throw new DomainError('NOT_FOUND', { field: 'postId' });
@@ -169,7 +162,7 @@ export async function createComment(
 /** Edits one's own post or comment (marked edited); newly mentioned people are notified. */
 export async function editPost(
 	db: Db,
-	actor: FeedActor,
+	actor: Actor,
 	input: { postId: string; body: string }
 ): Promise<void> {
 	const data = parseInput(editInput, input);

@@ -5,11 +5,13 @@ import { feedReactions } from '../db/schema.ts';
 import { publishLiveEvent } from '../live/events.ts';
 import { reactionInput, type ReactionSummary } from '../../shared/feed.ts';
 import { visiblePost } from './access.ts';
-import { actorName, parseInput, postLink, type FeedActor } from './common.ts';
+import { parseInput, postLink } from './common.ts';
 import { DomainError } from '../errors.ts';
 import { itemByActor } from './mentions.ts';
 import { channelName, notifyFeed } from './notify.ts';
 import { reactionsOf } from './timeline.ts';
+import type { Actor } from '../access/actor.ts';
+import { actorName } from '../command.ts';
 
 // Reactions: one per person per emoji, toggled. Seen by whoever may see the reactor's company in
 // that channel (a partner never learns that another partner reacted to an announcement).
@@ -17,7 +19,7 @@ import { reactionsOf } from './timeline.ts';
 /** Adds or takes back a reaction; returns the post's reactions as the actor now sees them. */
 export async function toggleReaction(
 	db: Db,
-	actor: FeedActor,
+	actor: Actor,
 	input: { postId: string; emoji: string }
 ): Promise<ReactionSummary[]> {
 	const data = parseInput(reactionInput, input);

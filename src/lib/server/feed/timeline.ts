@@ -8,7 +8,7 @@ import {
 	canReportPost,
 	type ChannelFacts
 } from '../access/feed-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, olderThan, parseCursor } from '../db/keyset.ts';
 import { runPrepared, Shape } from '../db/prepared.ts';
@@ -198,7 +198,7 @@ export async function timeline(
 	}
 
 	const shape = new Shape('feed_timeline');
-	shape.mark(actor.organisationKind === 'host' ? 'host' : 'partner');
+	shape.mark(isHostActor(actor) ? 'host' : 'partner');
 	shape.mark(canModerateFeed(actor) ? 'moderator' : 'reader');
 	// The actor's values as placeholders: the access rules' own SQL, bound at execution.
 	const bound: Actor = {

@@ -1,8 +1,8 @@
 import { and, inArray, or } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { accounts } from '../db/schema.ts';
-import { visibleAccounts } from '../crm/scope.ts';
+import { visibleAccounts } from '../access/crm-scope.ts';
 import { normaliseCompanyName } from '../../shared/normalise.ts';
 
 export type AccountRef = { id: string; name: string };

@@ -1,8 +1,9 @@
+import { isHostActor } from '../access/actor.ts';
 import { and, inArray, or, sql } from 'drizzle-orm';
 import { accountSearch } from '../crm/search-documents.ts';
 import type { Db } from '../db/client.ts';
 import { accountPartners, accounts } from '../db/schema.ts';
-import { visibleAccounts } from '../crm/scope.ts';
+import { visibleAccounts } from '../access/crm-scope.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import type { AccountSize } from '../../shared/enums.ts';
 import { normaliseCompanyName, normaliseSiren } from '../../shared/normalise.ts';
@@ -171,7 +172,7 @@ export async function applyAccounts(
 			[...inserts.values()].map(({ id, values }) => ({
 				id,
 				...values,
-				ownerId: actor.organisationKind === 'host' ? actor.id : null,
+				ownerId: isHostActor(actor) ? actor.id : null,
 				search: accountSearch(values)
 			}))
 		);

@@ -1,6 +1,7 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { and, eq } from 'drizzle-orm';
 import { canImport } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs } from '../db/schema.ts';
@@ -132,7 +133,7 @@ export async function startImport(db: Db, actor: Actor, id: string): Promise<voi
 		if (!updated.length) throw new ImportError('NOT_DRAFT');
 		await recordAudit(tx, {
 			actorId: actor.id,
-			organisationId: actor.organisationKind === 'partner' ? actor.organisationId : null,
+			organisationId: partnerScopeOf(actor),
 			action: 'import.started',
 			objectType: 'import',
 			objectId: id,

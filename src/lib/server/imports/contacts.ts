@@ -2,7 +2,7 @@ import { and, inArray, or, sql } from 'drizzle-orm';
 import { contactSearch } from '../crm/search-documents.ts';
 import type { Db } from '../db/client.ts';
 import { contacts } from '../db/schema.ts';
-import { visibleContacts } from '../crm/scope.ts';
+import { visibleContacts } from '../access/crm-scope.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import { resolveAccounts } from './account-refs.ts';
 import { defined } from './accounts.ts';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, regions, users } from '../db/schema.ts';
 import type { ImportKind } from '../../shared/enums.ts';
@@ -30,7 +30,7 @@ export async function loadImportContext(
 	mapping: ImportMapping
 ): Promise<ImportContext> {
 	const partners = new Map<string, string>();
-	if (actor.organisationKind === 'host') {
+	if (isHostActor(actor)) {
 		const rows = await db
 			.select({
 				id: organisations.id,

@@ -1,4 +1,4 @@
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { ImportKind } from '../../shared/enums.ts';
 import { foldText } from '../../shared/normalise.ts';
 
@@ -168,7 +168,7 @@ export const IMPORT_FIELDS: Record<ImportKind, ImportField[]> = {
 
 /** The fields this person may map (a partner admin has no "partner" column: it is always theirs). */
 export function fieldsFor(kind: ImportKind, actor: Actor): ImportField[] {
-	const host = actor.organisationKind === 'host';
+	const host = isHostActor(actor);
 	return IMPORT_FIELDS[kind].filter((f) => host || !f.hostOnly);
 }
 

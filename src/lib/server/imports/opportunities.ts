@@ -1,8 +1,9 @@
+import { isHostActor } from '../access/actor.ts';
 import { and, inArray, or, sql } from 'drizzle-orm';
 import { opportunitySearch } from '../crm/search-documents.ts';
 import type { Db } from '../db/client.ts';
 import { opportunities, opportunityHistory } from '../db/schema.ts';
-import { visibleOpportunities } from '../crm/scope.ts';
+import { visibleOpportunities } from '../access/crm-scope.ts';
 import type { CsvRecord } from '../csv/index.ts';
 import { OPEN_STAGES, STAGE_PROBABILITY, type Stage } from '../../shared/enums.ts';
 import { resolveAccounts } from './account-refs.ts';
@@ -177,7 +178,7 @@ export async function applyOpportunities(
 				stage,
 				amountCents: values.amountCents ?? 0,
 				probability: values.probability ?? STAGE_PROBABILITY[stage],
-				ownerId: actor.organisationKind === 'host' ? actor.id : null,
+				ownerId: isHostActor(actor) ? actor.id : null,
 				closedAt: isOpen(stage) ? null : new Date(),
 				search: opportunitySearch(values, accountName)
 			};

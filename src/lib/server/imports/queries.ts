@@ -1,5 +1,5 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs } from '../db/schema.ts';
 import type { CsvRecord } from '../csv/index.ts';

@@ -1,6 +1,7 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { eq, sql } from 'drizzle-orm';
 import { canImport } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { importJobs, organisations, users } from '../db/schema.ts';
@@ -131,7 +132,7 @@ export async function runImport(
 		await finish(tx, job.userId, done);
 		await recordAudit(tx, {
 			actorId: actor.id,
-			organisationId: actor.organisationKind === 'partner' ? actor.organisationId : null,
+			organisationId: partnerScopeOf(actor),
 			action: 'import.completed',
 			objectType: 'import',
 			objectId: importId,

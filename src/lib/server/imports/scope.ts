@@ -1,9 +1,10 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { inArray } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import type { accounts, contacts, opportunities } from '../db/schema.ts';
 
-// Whose rows an import writes. Visibility itself comes from crm/scope.ts (the same SQL the lists
+// Whose rows an import writes. Visibility itself comes from access/crm-scope.ts (the same SQL the lists
 // use), so an import can only match — and update — rows its author could see and edit.
 //
 // A partner admin's rows always belong to their own company. A row whose external id or natural
@@ -14,7 +15,7 @@ import type { accounts, contacts, opportunities } from '../db/schema.ts';
 
 /** The partner company every row of this person's import belongs to (null for host people). */
 export function ownPartnerId(actor: Actor): string | null {
-	return actor.organisationKind === 'partner' ? actor.organisationId : null;
+	return partnerScopeOf(actor);
 }
 
 type WithExternalId = typeof accounts | typeof contacts | typeof opportunities;

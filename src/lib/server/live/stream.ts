@@ -1,4 +1,5 @@
-import { canReceiveLiveEvent, type Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { canReceiveLiveEvent } from '../access/policy.ts';
 import type { Logger } from '../log/index.ts';
 import type { LiveMessage } from '../../shared/live.ts';
 import type { LiveBus } from './bus.ts';

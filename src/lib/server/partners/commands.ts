@@ -5,8 +5,10 @@ import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
-import { changeOrganisation, type ActingUser, type CommandContext } from '../workspace/commands.ts';
+import { changeOrganisation } from '../workspace/commands.ts';
 import { DomainError } from '../errors.ts';
+import type { Actor } from '../access/actor.ts';
+import type { CommandContext } from '../command.ts';
 
 // Writes of the partner directory. Tier, region and status go through the workspace's own
 // `changeOrganisation` (same audit entries, same revocation of a suspended partner's people);
@@ -33,7 +35,7 @@ const sameDay = (a: Date | null, b: Date | null) =>
  */
 export async function updatePartner(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: PartnerChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {

@@ -5,9 +5,10 @@ import { OPEN_STAGES, TIERS } from '../../shared/enums.ts';
 import { foldText } from '../../shared/normalise.ts';
 import { PARTNER_SORTS } from '../../shared/schemas/partners.ts';
 import { canViewPartner, canViewPartnerDirectory } from '../access/crm-policy.ts';
-import { canViewUser, type Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { canViewUser } from '../access/policy.ts';
 import { visibleActivities } from '../activity/queries.ts';
-import { visibleAccounts, visibleOpportunities } from '../crm/scope.ts';
+import { visibleAccounts, visibleOpportunities } from '../access/crm-scope.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, parseCursor } from '../db/keyset.ts';
 import {

@@ -1,30 +1,18 @@
-import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import {
-	internalNotesAccess,
-	planAccess,
-	type PlanAccess,
-	type PlanAccessFacts
-} from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { eq, sql } from 'drizzle-orm';
+import { internalNotesAccess, planAccess, type PlanAccessFacts } from '../access/plan-policy.ts';
+import { isHostActor, type Actor } from '../access/actor.ts';
+import { subjectOwner, subjectRegion, type PlanViewer } from '../access/plan-scope.ts';
+import type { AccessLevel } from '../access/policy.ts';
 import type { Db } from '../db/client.ts';
-import {
-	accounts,
-	managerRegions,
-	organisations,
-	planPersonAccess,
-	plans,
-	users
-} from '../db/schema.ts';
+import { managerRegions, planPersonAccess, plans, users } from '../db/schema.ts';
 import { parsePlanDocumentName } from '../../shared/collab.ts';
 
 // Loads what plan-policy.ts needs, and its SQL twin for lists and search. Every plan page, action,
-// endpoint and collaboration connection goes through `resolvePlanAccess` or `visiblePlans`.
-
-/** The person asking, with what host rules need (team, managed regions). */
-export type PlanViewer = Actor & { teamId: string | null; managedRegionIds: string[] };
+// endpoint and collaboration connection goes through `resolvePlanAccess` or `visiblePlans`
+// (access/plan-scope.ts).
 
 export async function planViewer(db: Db, actor: Actor): Promise<PlanViewer> {
-	if (actor.organisationKind !== 'host') return { ...actor, teamId: null, managedRegionIds: [] };
+	if (!isHostActor(actor)) return { ...actor, teamId: null, managedRegionIds: [] };
 	const [me] = await db.select({ teamId: users.teamId }).from(users).where(eq(users.id, actor.id));
 	const regions = await db
 		.select({ id: managerRegions.regionId })
@@ -33,19 +21,11 @@ export async function planViewer(db: Db, actor: Actor): Promise<PlanViewer> {
 	return { ...actor, teamId: me?.teamId ?? null, managedRegionIds: regions.map((r) => r.id) };
 }
 
-// Subject owner and region: the account's for an account plan, the partner's for a partner plan.
-const subjectOwner = sql<string | null>`coalesce(
-	(select ${accounts.ownerId} from ${accounts} where ${accounts.id} = ${plans.accountId}),
-	(select ${organisations.ownerId} from ${organisations} where ${organisations.id} = ${plans.partnerId}))`;
-const subjectRegion = sql<string | null>`coalesce(
-	(select ${accounts.regionId} from ${accounts} where ${accounts.id} = ${plans.accountId}),
-	(select ${organisations.regionId} from ${organisations} where ${organisations.id} = ${plans.partnerId}))`;
-
 export type ResolvedPlan = {
 	planId: string;
 	facts: PlanAccessFacts;
-	access: PlanAccess;
-	internal: PlanAccess;
+	access: AccessLevel;
+	internal: AccessLevel;
 };
 
 /** The facts of one plan for one person; null when the plan does not exist. */
@@ -110,42 +90,10 @@ export async function planDocumentAccess(
 	db: Db,
 	actor: Actor,
 	documentName: string
-): Promise<'write' | 'read' | 'none'> {
+): Promise<AccessLevel> {
 	const parsed = parsePlanDocumentName(documentName);
 	if (!parsed) return 'none';
 	const resolved = await resolvePlanAccess(db, actor, parsed.planId);
 	if (!resolved) return 'none';
-	const access = parsed.document === 'internal' ? resolved.internal : resolved.access;
-	return access === 'edit' ? 'write' : access === 'read' ? 'read' : 'none';
-}
-
-/** SQL twin of planAccess: the plans this person may see (not deleted). */
-export function visiblePlans(viewer: PlanViewer): SQL {
-	const alive = isNull(plans.deletedAt);
-	if (viewer.organisationKind !== 'host') {
-		return and(
-			alive,
-			eq(plans.sharedWithId, viewer.organisationId),
-			sql`${plans.shareMode} is not null`,
-			sql`not exists (select 1 from ${planPersonAccess} where ${planPersonAccess.planId} = ${plans.id} and ${planPersonAccess.userId} = ${viewer.id} and ${planPersonAccess.access} = 'none')`
-		)!;
-	}
-	if (viewer.role === 'admin') return alive;
-	const mine = or(eq(plans.ownerId, viewer.id), sql`${subjectOwner} = ${viewer.id}`)!;
-	const rules: SQL[] = [mine];
-	if (viewer.teamId) {
-		rules.push(
-			sql`exists (select 1 from ${users} where ${users.teamId} = ${viewer.teamId} and (${users.id} = ${plans.ownerId} or ${users.id} = ${subjectOwner}))`
-		);
-	}
-	if (viewer.role === 'manager' && viewer.managedRegionIds.length > 0) {
-		rules.push(sql`${subjectRegion} in ${viewer.managedRegionIds}`);
-	}
-	return and(alive, or(...rules))!;
-}
-
-/** Whether this person edits (not only reads) a plan visible to them, as SQL (lists' badges). */
-export function plansEditableBy(viewer: PlanViewer): SQL {
-	if (viewer.organisationKind === 'host') return sql`true`;
-	return sql`(${plans.shareMode} = 'editor' and not exists (select 1 from ${planPersonAccess} where ${planPersonAccess.planId} = ${plans.id} and ${planPersonAccess.userId} = ${viewer.id} and ${planPersonAccess.access} <> 'editor'))`;
+	return parsed.document === 'internal' ? resolved.internal : resolved.access;
 }

@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { actorName } from '../command.ts';
 import {
 	canCommentOnPlan,
-	canSeePersonOnPlan,
-	internalNotesAccess
+	internalNotesAccess,
+	canSeePlanParticipant
 } from '../access/plan-policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, planComments, plans, users } from '../db/schema.ts';
@@ -27,8 +28,6 @@ import { planDocumentAudience } from './versions.ts';
 // written and resolved for each reader; a mention notifies the person if they may open the
 // document. Replies notify the thread's participants. Every change sends `plan.comment`
 // {planId, document} so open pages refresh.
-
-export type CommentActor = Actor & { name: string };
 
 /** May this person open this document of the plan (the policy's answer)? */
 export function mayOpenDocument(resolved: ResolvedPlan, document: PlanDocument): boolean {
@@ -118,9 +117,10 @@ export async function listThreads(
 	// A partner person never sees another partner company's people (the plan may have been shared
 	// with another company before): their comments are left out.
 	const visible = (row: (typeof rows)[number]) =>
-		actor.organisationKind === 'host' ||
-		row.authorKind === 'host' ||
-		row.authorOrganisationId === actor.organisationId;
+		canSeePlanParticipant(actor, {
+			organisationId: row.authorOrganisationId,
+			organisationKind: row.authorKind
+		});
 	const names = new Map(rows.filter(visible).map((row) => [row.authorId, row.authorName]));
 	const resolverIds = rows
 		.map((row) => row.resolvedById)
@@ -138,9 +138,10 @@ export async function listThreads(
 			.where(inArray(users.id, resolverIds));
 		for (const person of resolvers) {
 			if (
-				actor.organisationKind === 'host' ||
-				person.kind === 'host' ||
-				person.organisationId === actor.organisationId
+				canSeePlanParticipant(actor, {
+					organisationId: person.organisationId,
+					organisationKind: person.kind
+				})
 			)
 				names.set(person.id, person.name);
 		}
@@ -150,7 +151,7 @@ export async function listThreads(
 		actor,
 		rows.filter((row) => !row.deletedAt && visible(row)).map((row) => row.body)
 	);
-	const mayName: MayName = (person) => canSeePersonOnPlan(actor, person);
+	const mayName: MayName = (person) => canSeePlanParticipant(actor, person);
 	const toItem = (row: (typeof rows)[number]): PlanCommentItem => ({
 		id: row.id,
 		authorId: row.authorId,
@@ -185,7 +186,7 @@ export async function listThreads(
 /** Opens a thread on the anchored text; notifies the people mentioned. */
 export async function createThread(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	input: { document: PlanDocument; anchor: CommentAnchor; quote: string; body: string }
 ): Promise<{ id: string } | CommentError> {
@@ -212,7 +213,7 @@ export async function createThread(
 			await notify(tx, {
 				userIds: others,
 				kind: 'plan_mention',
-				data: { plan: title, name: actor.name },
+				data: { plan: title, name: await actorName(tx, actor) },
 				link: commentLink(resolved.planId, row.id)
 			});
 		}
@@ -232,7 +233,7 @@ async function findComment(db: Db, planId: string, commentId: string) {
 /** Replies to a thread; notifies those mentioned and the thread's other participants. */
 export async function replyToThread(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	threadId: string,
 	input: { body: string }
@@ -271,7 +272,7 @@ export async function replyToThread(
 			.returning({ id: planComments.id });
 		const mentionedOthers = mentioned.filter((id) => id !== actor.id);
 		const replied = participants.filter((id) => id !== actor.id && !mentionedOthers.includes(id));
-		const data = { plan: title, name: actor.name };
+		const data = { plan: title, name: await actorName(tx, actor) };
 		const link = commentLink(resolved.planId, threadId);
 		if (mentionedOthers.length > 0) {
 			await notify(tx, { userIds: mentionedOthers, kind: 'plan_mention', data, link });
@@ -294,7 +295,7 @@ export async function replyToThread(
 /** Edits one's own comment (mentions checked again; newly mentioned people are notified). */
 export async function editComment(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	commentId: string,
 	input: { body: string }
@@ -318,7 +319,7 @@ export async function editComment(
 			await notify(tx, {
 				userIds: newly,
 				kind: 'plan_mention',
-				data: { plan: title, name: actor.name },
+				data: { plan: title, name: await actorName(tx, actor) },
 				link: commentLink(resolved.planId, comment.parentId ?? comment.id)
 			});
 		}
@@ -330,7 +331,7 @@ export async function editComment(
 /** Deletes one's own comment: the row stays (soft delete), its text is no longer shown. */
 export async function deleteComment(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	commentId: string
 ): Promise<{ id: string } | CommentError> {
@@ -352,7 +353,7 @@ export async function deleteComment(
 /** Resolves or reopens a thread: whoever may comment on the document. */
 export async function setThreadResolved(
 	db: Db,
-	actor: CommentActor,
+	actor: Actor,
 	resolved: ResolvedPlan,
 	threadId: string,
 	resolvedState: boolean

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
-import { visibleOpportunities } from '../crm/scope.ts';
+import type { Actor } from '../access/actor.ts';
+import { visibleOpportunities } from '../access/crm-scope.ts';
 import type { Db } from '../db/client.ts';
 import { opportunities } from '../db/schema.ts';
 import { OPEN_STAGES } from '../../shared/enums.ts';

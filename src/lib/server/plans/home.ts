@@ -3,11 +3,12 @@ import { dayInZone } from '../../format/index.ts';
 import { getWorkspaceSettings } from '../workspace/settings.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { planHomeBlocks } from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, organisations, planActions, plans, users } from '../db/schema.ts';
 import type { PlanActionStatus } from '../../shared/enums.ts';
-import { planViewer, visiblePlans } from './access.ts';
+import { visiblePlans } from '../access/plan-scope.ts';
+import { planViewer } from './access.ts';
 import { stalePlanSql } from './list.ts';
 
 // The plan blocks of the home page, read from the rows the collaboration server mirrors (plan

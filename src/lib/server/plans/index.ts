@@ -3,9 +3,6 @@ export {
 	planAccessFacts,
 	resolvePlanAccess,
 	planDocumentAccess,
-	visiblePlans,
-	plansEditableBy,
-	type PlanViewer,
 	type ResolvedPlan
 } from './access.ts';
 export {
@@ -24,9 +21,7 @@ export {
 	type CreatePlanInput,
 	partnerPeopleAccess,
 	shareChoices,
-	ownerChoices,
-	type PlanActor,
-	type CommandContext
+	ownerChoices
 } from './plans.ts';
 export {
 	listPlans,

@@ -1,3 +1,4 @@
+import { isHostActor } from '../access/actor.ts';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { clampLimit, parseCursor } from '../db/keyset.ts';
@@ -6,7 +7,7 @@ import { accounts, organisations, plans, users } from '../db/schema.ts';
 import type { PlanKind, PlanShareMode, PlanStatus } from '../../shared/enums.ts';
 import { prefixQuery } from '../../shared/normalise.ts';
 import { PLAN_STALE_DAYS } from '../../shared/plans.ts';
-import { plansEditableBy, visiblePlans, type PlanViewer } from './access.ts';
+import { plansEditableBy, visiblePlans, type PlanViewer } from '../access/plan-scope.ts';
 import { editorsOf } from './presence.ts';
 
 // The plans a person may see (visiblePlans: the SQL twin of the policy), in title order, 50 a
@@ -152,7 +153,7 @@ export async function planOwnerChoices(
 	db: Db,
 	viewer: PlanViewer
 ): Promise<{ id: string; name: string }[]> {
-	if (viewer.organisationKind !== 'host') return [];
+	if (!isHostActor(viewer)) return [];
 	return db
 		.selectDistinct({ id: users.id, name: users.name })
 		.from(plans)

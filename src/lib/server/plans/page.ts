@@ -8,7 +8,7 @@ import {
 	planAccess,
 	type PlanAccessFacts
 } from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import {
 	accounts,
@@ -19,7 +19,8 @@ import {
 	users
 } from '../db/schema.ts';
 import { isPlanStale, userColour, type PlanPageData } from '../../shared/plans.ts';
-import { planViewer, resolvePlanAccess, type PlanViewer, type ResolvedPlan } from './access.ts';
+import type { PlanViewer } from '../access/plan-scope.ts';
+import { planViewer, resolvePlanAccess, type ResolvedPlan } from './access.ts';
 import { planCrmBlocks } from './crm-blocks.ts';
 
 // The page data of /plans/[id]: exactly PlanPageData. `internal` is set only for host people
@@ -109,7 +110,7 @@ export async function planPeople(
 		facts.subjectRegionId
 			? sql`(${users.role} = 'manager' and exists (select 1 from ${managerRegions} where ${managerRegions.userId} = ${users.id} and ${managerRegions.regionId} = ${facts.subjectRegionId}))`
 			: undefined,
-		viewer.organisationKind === 'host' ? eq(users.role, 'admin') : undefined
+		isHostActor(viewer) ? eq(users.role, 'admin') : undefined
 	].filter((rule) => rule !== undefined);
 	const candidates = await db
 		.select({
@@ -192,7 +193,8 @@ export async function loadPlanPage(
 		people,
 		crm
 	};
-	if (resolved.internal !== 'none' && user.organisationKind === 'host') data.internal = true;
+	// internalNotesAccess is 'none' for partner people.
+	if (resolved.internal !== 'none') data.internal = true;
 	return data;
 }
 

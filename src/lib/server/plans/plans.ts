@@ -8,7 +8,7 @@ import {
 	canReviewPlan,
 	type PlanAccessFacts
 } from '../access/plan-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import { recordActivity } from '../activity/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
@@ -35,15 +35,15 @@ import {
 	planOwnerInput,
 	sharePlanInput
 } from '../../shared/schemas/plans.ts';
-import { planViewer, resolvePlanAccess, type PlanViewer } from './access.ts';
+import type { PlanViewer } from '../access/plan-scope.ts';
+import { planViewer, resolvePlanAccess } from './access.ts';
 import { buildPlanDocuments, defaultPlanTitle } from './templates.ts';
+import { type CommandContext, actorName } from '../command.ts';
 
 // Writes of account plans. Each command is one transaction: it locks the plan, asks the policy
 // (plan-policy.ts through access.ts), changes it, and records the audit entry, the activity, the
 // notifications and the live events of the change — all or nothing. Access changes publish
 // `plan.access.changed`, on which the collaboration server re-checks open connections.
-
-export type PlanActor = Actor & { name?: string };
 
 /** What creating a plan needs (the form, the seed). */
 export type CreatePlanInput = {
@@ -53,7 +53,6 @@ export type CreatePlanInput = {
 	locale: Locale;
 	title?: string | null;
 };
-export type CommandContext = { ip?: string | null };
 
 const planLink = (id: string) => `/plans/${id}`;
 
@@ -64,12 +63,6 @@ function parse<T>(
 	const result = schema.safeParse(value);
 	if (!result.success) throw new DomainError('INVALID');
 	return result.data;
-}
-
-async function actorName(tx: Db, actor: PlanActor): Promise<string> {
-	if (actor.name) return actor.name;
-	const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
-	return row?.name ?? '';
 }
 
 /** Announces that who may open a plan changed (the collaboration server re-checks connections). */
@@ -162,7 +155,7 @@ export async function planSubject(
 	kind: 'account' | 'partner',
 	subjectId: string
 ): Promise<{ name: string; planId: string | null } | null> {
-	if (actor.organisationKind !== 'host') return null;
+	if (!isHostActor(actor)) return null;
 	const subject = await loadSubject(db, kind, subjectId);
 	if (!subject) return null;
 	return { name: subject.name, planId: await existingPlanId(db, kind, subjectId) };
@@ -193,7 +186,7 @@ export async function mayCreatePlanFor(
 	kind: 'account' | 'partner',
 	subjectId: string
 ): Promise<boolean> {
-	if (actor.organisationKind !== 'host') return false;
+	if (!isHostActor(actor)) return false;
 	const subject = await loadSubject(db, kind, subjectId);
 	if (!subject) return false;
 	const viewer = await planViewer(db, actor);
@@ -216,7 +209,7 @@ function searchTextOf(state: Uint8Array): string {
  */
 export async function createPlan(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	input: CreatePlanInput,
 	context: CommandContext = {}
 ): Promise<{ id: string }> {
@@ -329,7 +322,7 @@ const audienceOf = (plan: LockedPlan) => plan.sharedWithId;
 async function notifyOwner(
 	tx: Db,
 	plan: LockedPlan,
-	actor: PlanActor,
+	actor: Actor,
 	kind: 'plan_published' | 'plan_reviewed'
 ): Promise<void> {
 	if (plan.ownerId === actor.id) return;
@@ -367,7 +360,7 @@ async function notifyPartnerAdmins(
 
 async function setStatus(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	planId: string,
 	status: 'draft' | 'published',
 	context: CommandContext
@@ -420,29 +413,19 @@ async function planChanged(tx: Db, plan: LockedPlan): Promise<void> {
 }
 
 /** Draft → published (host people who manage the plan). */
-export function publishPlan(
-	db: Db,
-	actor: PlanActor,
-	planId: string,
-	context: CommandContext = {}
-) {
+export function publishPlan(db: Db, actor: Actor, planId: string, context: CommandContext = {}) {
 	return setStatus(db, actor, planId, 'published', context);
 }
 
 /** Published → draft. */
-export function unpublishPlan(
-	db: Db,
-	actor: PlanActor,
-	planId: string,
-	context: CommandContext = {}
-) {
+export function unpublishPlan(db: Db, actor: Actor, planId: string, context: CommandContext = {}) {
 	return setStatus(db, actor, planId, 'draft', context);
 }
 
 /** "Mark reviewed": whoever may edit the plan. Records who and when. */
 export async function markPlanReviewed(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	planId: string,
 	context: CommandContext = {}
 ): Promise<{ reviewedAt: string }> {
@@ -484,7 +467,7 @@ export async function markPlanReviewed(
  */
 export async function sharePlan(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	planId: string,
 	input: { partnerId: string | null; mode: PlanShareMode },
 	context: CommandContext = {}
@@ -552,7 +535,7 @@ const RANK: Record<PlanPersonAccess, number> = { none: 0, viewer: 1, editor: 2 }
  */
 export async function setPersonAccess(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	planId: string,
 	userId: string,
 	access: PlanPersonAccess,
@@ -607,7 +590,7 @@ export async function setPersonAccess(
 /** Hands the plan to another host person (active). */
 export async function changePlanOwner(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	planId: string,
 	ownerId: string,
 	context: CommandContext = {}
@@ -655,7 +638,7 @@ export async function changePlanOwner(
 /** Soft-deletes the plan (its documents and history stay in the database). */
 export async function deletePlan(
 	db: Db,
-	actor: PlanActor,
+	actor: Actor,
 	planId: string,
 	context: CommandContext = {}
 ): Promise<void> {

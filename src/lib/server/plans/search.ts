@@ -3,7 +3,8 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.ts';
 import { accounts, organisations, plans } from '../db/schema.ts';
 import type { SearchProvider } from '../search/providers.ts';
-import { planViewer, visiblePlans } from './access.ts';
+import { visiblePlans } from '../access/plan-scope.ts';
+import { planViewer } from './access.ts';
 
 // Plans in the global search: title, subject, and the shared document's summary, goals and
 // actions (plans.search, kept by the collaboration server's store), limited by visiblePlans, so

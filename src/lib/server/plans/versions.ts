@@ -1,5 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
+import type { Actor } from '../access/actor.ts';
+import { canSeePlanParticipant } from '../access/plan-policy.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, planDocuments, planVersions, users } from '../db/schema.ts';
 import { publishLiveEvent, type LiveAudience } from '../live/events.ts';
@@ -332,15 +334,15 @@ export async function maybeAutoVersion(
 // --- Listing ---------------------------------------------------------------------------------
 
 /**
- * The versions of one document, newest first. `viewerOrganisationId`: for a partner person, names
- * of people from any other partner company are left out (a plan may have been shared elsewhere
- * before).
+ * The versions of one document, newest first. `viewer`: the names of people they may not see
+ * (`canSeePlanParticipant`: another partner company's, for a partner person — a plan may have been
+ * shared elsewhere before) are left out.
  */
 export async function listVersions(
 	db: Db,
 	planId: string,
 	document: PlanDocument,
-	options: { partnerViewerOrganisationId?: string | null; limit?: number } = {}
+	options: { viewer?: Actor; limit?: number } = {}
 ): Promise<PlanVersionItem[]> {
 	const rows = await db
 		.select({
@@ -374,10 +376,17 @@ export async function listVersions(
 				.innerJoin(organisations, eq(organisations.id, users.organisationId))
 				.where(inArray(users.id, ids))
 		: [];
-	const viewerOrg = options.partnerViewerOrganisationId ?? null;
+	const { viewer } = options;
 	const names = new Map(
 		people
-			.filter((p) => !viewerOrg || p.kind === 'host' || p.organisationId === viewerOrg)
+			.filter(
+				(p) =>
+					!viewer ||
+					canSeePlanParticipant(viewer, {
+						organisationId: p.organisationId,
+						organisationKind: p.kind
+					})
+			)
 			.map((p) => [p.id, p.name])
 	);
 	return rows.map((row) => ({

@@ -1,4 +1,4 @@
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { prefixQuery } from '../../shared/normalise.ts';
 import {

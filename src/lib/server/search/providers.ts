@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { canViewPartnerDirectory } from '../access/crm-policy.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { runPrepared, Shape } from '../db/prepared.ts';
 import { accounts, contacts, opportunities, organisations } from '../db/schema.ts';
-import { visibleAccounts, visibleContacts, visibleOpportunities } from '../crm/scope.ts';
+import { visibleAccounts, visibleContacts, visibleOpportunities } from '../access/crm-scope.ts';
 import { foldText } from '../../shared/normalise.ts';
 import { postsProvider } from '../feed/search.ts';
 import { plansProvider } from '../plans/search.ts';
@@ -63,10 +63,10 @@ const counted = (rows: { total: number }[]) => {
  */
 function shapeOf(kind: string, actor: Actor, query: SearchQuery) {
 	const shape = new Shape(`search_${kind}`);
-	const host = actor.organisationKind === 'host';
+	const host = isHostActor(actor);
 	shape.mark(host ? 'host' : 'partner');
 	const tsquery = sql`to_tsquery('simple', ${shape.bind('q', query.tsquery)})`;
-	// The scopes of crm/scope.ts, with the company's id bound at execution (one statement for
+	// The scopes of access/crm-scope.ts, with the company's id bound at execution (one statement for
 	// every partner; drizzle's comparisons take placeholders).
 	const scoped: Actor = host
 		? actor

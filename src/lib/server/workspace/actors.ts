@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
 

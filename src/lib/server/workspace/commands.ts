@@ -6,6 +6,7 @@ import type {
 	Role,
 	Tier
 } from '../../shared/enums.ts';
+import type { Actor } from '../access/actor.ts';
 import {
 	canAssignTeam,
 	canChangeRole,
@@ -15,8 +16,10 @@ import {
 	canViewOrganisation,
 	canViewUser,
 	roleFitsOrganisation,
-	type Actor,
-	type UserRef
+	type UserRef,
+	isAdminRole,
+	isWorkspaceAdmin,
+	roleManagesRegions
 } from '../access/policy.ts';
 import { ensurePartnerChannel } from '../feed/channels.ts';
 import { recordActivity } from '../activity/index.ts';
@@ -29,14 +32,13 @@ import { invitations, managerRegions, organisations, regions, teams, users } fro
 import type { MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
 import { DomainError } from '../errors.ts';
+import { actorName, type CommandContext } from '../command.ts';
 
 // Writes of the people and organisation admin pages. Each command is one transaction that
 // authorises with the policy against the rows it locked, changes them, and records the audit
 // entry, the activity and the notifications of the change — all or nothing.
 
 /** The person acting; their name goes into notifications and e-mails. */
-export type ActingUser = Actor & { name: string };
-export type CommandContext = { ip?: string | null };
 export type InviteContext = CommandContext & { origin: string; mail: MailSettings };
 
 // Changes that may remove a workspace admin take turns, so two admins demoting or deactivating
@@ -78,7 +80,7 @@ async function lockTarget(tx: Db, userId: string): Promise<Target | undefined> {
  */
 async function loadTarget(tx: Db, actor: Actor, userId: string): Promise<Target> {
 	const [peek] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
-	if (peek?.role === 'admin') await tx.execute(ADMIN_SET_LOCK);
+	if (peek && isAdminRole(peek.role)) await tx.execute(ADMIN_SET_LOCK);
 	const target = await lockTarget(tx, userId);
 	if (!target || !canViewUser(actor, target)) throw new DomainError('NOT_FOUND');
 	return target;
@@ -86,7 +88,7 @@ async function loadTarget(tx: Db, actor: Actor, userId: string): Promise<Target>
 
 /** Refuses a change that would leave the workspace without an active admin. */
 async function ensureAnotherAdmin(tx: Db, target: Target): Promise<void> {
-	if (target.role !== 'admin' || !target.active || target.organisationKind !== 'host') return;
+	if (!isWorkspaceAdmin(target) || !target.active) return;
 	const [row] = await tx
 		.select({ n: sql<number>`count(*)::int` })
 		.from(users)
@@ -108,7 +110,7 @@ const worldOf = (kind: OrganisationKind, organisationId: string) =>
 
 export async function changeRole(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { userId: string; role: Role },
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -122,11 +124,11 @@ export async function changeRole(
 		}
 		if (!canChangeRole(actor, target, input.role)) throw new DomainError('FORBIDDEN');
 		if (target.role === input.role) return { changed: false };
-		if (input.role !== 'admin') await ensureAnotherAdmin(tx, target);
+		if (!isAdminRole(input.role)) await ensureAnotherAdmin(tx, target);
 
 		await tx.update(users).set({ role: input.role }).where(eq(users.id, target.id));
 		// Managed regions only mean something for a manager.
-		if (input.role !== 'manager') {
+		if (!roleManagesRegions(input.role)) {
 			await tx.delete(managerRegions).where(eq(managerRegions.userId, target.id));
 		}
 		await recordAudit(tx, {
@@ -149,7 +151,7 @@ export async function changeRole(
 		await notify(tx, {
 			userIds: [target.id],
 			kind: 'role_changed',
-			data: { name: actor.name, role: input.role },
+			data: { name: await actorName(tx, actor), role: input.role },
 			link: '/'
 		});
 		await announceAccessChange(tx, target.id);
@@ -172,7 +174,7 @@ async function assertExist(
 /** A host person's team and region; for a manager, the regions they manage too. */
 export async function assignTeamAndRegion(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: {
 		userId: string;
 		teamId: string | null;
@@ -185,7 +187,9 @@ export async function assignTeamAndRegion(
 		const target = await loadTarget(tx, actor, input.userId);
 		if (!canAssignTeam(actor, target)) throw new DomainError('FORBIDDEN');
 		await assertExist(tx, teams, input.teamId ? [input.teamId] : [], 'UNKNOWN_TEAM');
-		const managed = target.role === 'manager' ? [...new Set(input.managedRegionIds ?? [])] : [];
+		const managed = roleManagesRegions(target.role)
+			? [...new Set(input.managedRegionIds ?? [])]
+			: [];
 		await assertExist(
 			tx,
 			regions,
@@ -245,7 +249,7 @@ export async function assignTeamAndRegion(
 
 async function setActive(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	userId: string,
 	active: boolean,
 	context: CommandContext
@@ -288,7 +292,7 @@ async function setActive(
 /** Deactivates someone: they cannot sign in any more, their sessions and connections end now. */
 export function deactivateUser(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { userId: string },
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -297,7 +301,7 @@ export function deactivateUser(
 
 export function reactivateUser(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { userId: string },
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -317,7 +321,7 @@ async function loadOrganisation(tx: Db, actor: Actor, organisationId: string, lo
  */
 export async function invitePerson(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: {
 		email: string;
 		role: Role;
@@ -361,7 +365,7 @@ async function loadPendingInvitation(tx: Db, actor: Actor, invitationId: string)
 /** Withdraws an invitation: its link stops working at once. */
 export async function revokeInvitation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { invitationId: string },
 	context: CommandContext = {}
 ): Promise<void> {
@@ -386,7 +390,7 @@ export async function revokeInvitation(
 /** Sends a pending or expired invitation again, with a new link (the old one stops working). */
 export async function resendInvitation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: { invitationId: string; locale: Locale },
 	context: InviteContext
 ): Promise<{ invitationId: string; link: string }> {
@@ -447,7 +451,7 @@ async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
  */
 export async function createPartnerOrganisation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: {
 		name: string;
 		tier: Tier;
@@ -512,7 +516,7 @@ export async function createPartnerOrganisation(
  */
 export async function updateOrganisation(
 	db: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: OrganisationChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -535,7 +539,7 @@ export type OrganisationChange = {
  */
 export async function changeOrganisation(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	input: OrganisationChange,
 	context: CommandContext = {}
 ): Promise<{ changed: boolean }> {
@@ -583,7 +587,7 @@ export async function changeOrganisation(
 
 async function changeStatus(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	organisationId: string,
 	next: { name: string; status: OrganisationStatus },
 	context: CommandContext
@@ -620,7 +624,7 @@ async function changeStatus(
 /** A new tier matters to the partner: their admins hear of it, their world records it. */
 async function announceTier(
 	tx: Db,
-	actor: ActingUser,
+	actor: Actor,
 	organisationId: string,
 	next: { name: string; tier: Tier | null }
 ): Promise<void> {

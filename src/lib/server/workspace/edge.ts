@@ -7,7 +7,8 @@ import { invalid, runAction, succeeded } from '../http/edge.ts';
 import { parseForm } from '../http/forms.ts';
 import { invitationIdSchema, resendInvitationSchema } from '../../shared/schemas/admin.ts';
 import { resendInvitation, revokeInvitation } from './commands.ts';
-import type { CommandContext, InviteContext } from './commands.ts';
+import type { InviteContext } from './commands.ts';
+import type { CommandContext } from '../command.ts';
 
 // Routes only: who may use the admin pages, what the audit log records about the request, and the
 // invitation actions several pages share. How a refusal reaches the person is the one edge's

@@ -1,6 +1,7 @@
+import { hasHostContacts } from '../access/policy.ts';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { visibleUsers } from '../access/people-scope.ts';
-import type { Actor } from '../access/policy.ts';
+import { type Actor, isHostActor } from '../access/actor.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import type { Db } from '../db/client.ts';
 import { organisations, regions, teams, users } from '../db/schema.ts';
@@ -61,7 +62,7 @@ export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
 
 	// Host people: their team first (or their whole company when they have no team).
 	const sameGroup =
-		me.organisationKind === 'host' && me.teamId
+		isHostActor(me) && me.teamId
 			? eq(users.teamId, me.teamId)
 			: eq(users.organisationId, me.organisationId);
 	const colleagues = await db
@@ -72,7 +73,7 @@ export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
 		.orderBy(asc(users.name))
 		.limit(COLLEAGUES_SHOWN);
 
-	const hostContacts = me.organisationKind === 'partner' ? await listHostContacts(db, me) : [];
+	const hostContacts = hasHostContacts(me) ? await listHostContacts(db, me) : [];
 
 	return {
 		organisation: {
@@ -94,7 +95,7 @@ export async function getHome(db: Db, me: SessionUser): Promise<HomeView> {
  * reps of their region and the managers who manage it). Host people have none: they see everyone.
  */
 export async function listHostContacts(db: Db, actor: Actor): Promise<Person[]> {
-	if (actor.organisationKind === 'host') return [];
+	if (!hasHostContacts(actor)) return [];
 	return db
 		.select(personColumns)
 		.from(users)

@@ -10,8 +10,6 @@ export {
 	updateOrganisation,
 	changeOrganisation,
 	type OrganisationChange,
-	type ActingUser,
-	type CommandContext,
 	type InviteContext
 } from './commands.ts';
 export {

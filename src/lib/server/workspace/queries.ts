@@ -1,6 +1,7 @@
+import { partnerScopeOf } from '../access/policy.ts';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { OrganisationKind, OrganisationStatus, Role, Tier } from '../../shared/enums.ts';
-import type { Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
 import type { Db } from '../db/client.ts';
 import { clampLimit, parseCursor } from '../db/keyset.ts';
 import { invitations, managerRegions, organisations, regions, teams, users } from '../db/schema.ts';
@@ -74,8 +75,7 @@ const cursorKey = (id: string) => sql`(select lower(u.name), u.id from users u w
 
 function peopleConditions(actor: Actor, filter: PeopleFilter): SQL | undefined {
 	// A partner person only ever lists their own company, whatever the filter says.
-	const organisationId =
-		actor.organisationKind === 'host' ? filter.organisationId : actor.organisationId;
+	const organisationId = partnerScopeOf(actor) ?? filter.organisationId;
 	const q = filter.q?.trim().toLowerCase();
 	return and(
 		organisationId ? eq(users.organisationId, organisationId) : undefined,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../format/index.ts';
-import { canManageOrganisations, type Actor } from '../access/policy.ts';
+import type { Actor } from '../access/actor.ts';
+import { canManageOrganisations } from '../access/policy.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { users, workspaceSettings } from '../db/schema.ts';

@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { crmChoices, listAccounts } from '$lib/server/crm';
 import { crmUser } from '$lib/server/crm/edge';
 import { searchParamsObject } from '$lib/shared/schemas/admin';
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		filter,
 		accounts,
 		choices,
-		isHost: user.organisationKind === 'host',
+		isHost: isHostActor(user),
 		deleted: url.searchParams.has('deleted')
 	};
 };

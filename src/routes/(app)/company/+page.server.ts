@@ -39,7 +39,7 @@ function requireCompanyAdmin(locals: App.Locals, url?: URL): SessionUser {
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	// Workspace admins manage every company, their own included, from the admin pages.
-	if (user.organisationKind === 'host' && canManageOrganisations(user)) {
+	if (canManageOrganisations(user)) {
 		redirect(303, `/admin/organisations/${user.organisationId}`);
 	}
 	requireCompanyAdmin(locals, url);

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { requireUser } from '$lib/server/access';
+import { canViewPartnerDirectory, requireUser } from '$lib/server/access';
 import {
 	pipelineBoard,
 	pipelineFilterOptions,
@@ -32,15 +32,17 @@ export const load: PageServerLoad = async ({ locals, url, depends }) => {
 		to: query.to
 	};
 	const options = await pipelineFilterOptions(db, user);
+	// Host people filter and list by partner company; a partner sees only their own deals.
+	const can = { viewPartners: canViewPartnerDirectory(user) };
 	if (query.view === 'table') {
 		const [table, totals] = await Promise.all([
 			pipelineTable(db, user, filter, { sort: query.sort, dir: query.dir, after: query.after }),
 			pipelineTotals(db, user, filter)
 		]);
-		return { query, options, view: 'table' as const, table, totals, columns: null };
+		return { query, options, can, view: 'table' as const, table, totals, columns: null };
 	}
 	const columns = await pipelineBoard(db, user, filter);
-	return { query, options, view: 'board' as const, table: null, totals: columns, columns };
+	return { query, options, can, view: 'board' as const, table: null, totals: columns, columns };
 };
 
 // How a refusal of the stage move reaches the person: a message, never an error page (not found

@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { requireUser } from '$lib/server/access/guard';
 import { listPlans, planOwnerChoices, planViewer } from '$lib/server/plans';
 import { searchParamsObject } from '$lib/shared/schemas/admin';
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, url, depends }) => {
 		filter,
 		plans,
 		owners,
-		isHost: user.organisationKind === 'host',
+		isHost: isHostActor(user),
 		deleted: url.searchParams.has('deleted')
 	};
 };

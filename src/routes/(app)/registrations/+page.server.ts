@@ -1,5 +1,9 @@
 import { requireUser } from '$lib/server/access/guard';
-import { canRegisterDeal, canReviewRegistrations } from '$lib/server/access';
+import {
+	canRegisterDeal,
+	canReviewRegistrations,
+	canViewPartnerDirectory
+} from '$lib/server/access';
 import { listPartnerChoices, listRegistrations, REGISTRATION_LIST_LIMIT } from '$lib/server/deals';
 import { registrationFilterSchema } from '$lib/shared/schemas/deals';
 import type { PageServerLoad } from './$types';
@@ -7,7 +11,8 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	const db = locals.runtime.db;
-	const host = user.organisationKind === 'host';
+	// Host people filter by partner company; a partner sees only their own.
+	const host = canViewPartnerDirectory(user);
 	// Unknown or malformed filters are ignored rather than refused: it is a bookmarkable GET.
 	const parsed = registrationFilterSchema.safeParse(Object.fromEntries(url.searchParams));
 	const filter = parsed.success ? parsed.data : {};

@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { redirect } from '@sveltejs/kit';
 import { invalid, notFound, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
@@ -33,7 +34,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		contacts,
 		opportunities,
 		choices,
-		isHost: user.organisationKind === 'host',
+		isHost: isHostActor(user),
 		me: user.id,
 		currency: locals.runtime.config.currency,
 		created: url.searchParams.has('created')

@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { redirect } from '@sveltejs/kit';
 import { invalid, runAction } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
@@ -10,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = crmUser(locals, url);
 	return {
 		choices: await crmChoices(locals.runtime.db, user),
-		isHost: user.organisationKind === 'host',
+		isHost: isHostActor(user),
 		me: user.id
 	};
 };

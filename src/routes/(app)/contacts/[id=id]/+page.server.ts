@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { redirect } from '@sveltejs/kit';
 import { invalid, notFound, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
@@ -10,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = crmUser(locals, url);
 	const contact = await getContact(locals.runtime.db, user, params.id);
 	if (!contact) notFound();
-	return { contact, isHost: user.organisationKind === 'host' };
+	return { contact, isHost: isHostActor(user) };
 };
 
 export const actions: Actions = {

@@ -1,3 +1,4 @@
+import { isHostActor } from '$lib/server/access';
 import { redirect } from '@sveltejs/kit';
 import { invalid, notFound, runAction, succeeded } from '$lib/server/http/edge';
 import { parseForm } from '$lib/server/http/forms';
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		opportunity,
 		history,
 		choices,
-		isHost: user.organisationKind === 'host',
+		isHost: isHostActor(user),
 		currency: locals.runtime.config.currency,
 		created: url.searchParams.has('created')
 	};

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { invalid, runAction, succeeded } from '$lib/server/http/edge';
-import { canEditPartner, requireUser } from '$lib/server/access';
+import { canEditPartner, requireUser, isHostActor } from '$lib/server/access';
 import { parseForm } from '$lib/server/http/forms';
 import { getPartnerDetail, listOwnerCandidates, updatePartner } from '$lib/server/partners';
 import { planButton } from '$lib/server/plans';
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		...detail,
 		plan: await planButton(db, user, 'partner', params.id),
 		canEdit,
-		isHost: user.organisationKind === 'host',
+		isHost: isHostActor(user),
 		regions,
 		owners,
 		currency: locals.runtime.config.currency

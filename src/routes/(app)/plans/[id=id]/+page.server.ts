@@ -2,16 +2,11 @@ import { notFound, runAction } from '$lib/server/http/edge';
 import { requireUser } from '$lib/server/access/guard';
 import { clientAddress } from '$lib/server/http/client';
 import type { Db } from '$lib/server/db';
-import {
-	loadPlanPage,
-	markPlanReviewed,
-	publishPlan,
-	unpublishPlan,
-	type CommandContext,
-	type PlanActor
-} from '$lib/server/plans';
+import { loadPlanPage, markPlanReviewed, publishPlan, unpublishPlan } from '$lib/server/plans';
 import type { PlanPageData } from '$lib/shared/plans';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actor } from '$lib/server/access';
+import type { CommandContext } from '$lib/server/command.ts';
 
 // The plan page (the editor is the page component). Anyone who may not open the plan gets the
 // same 404 as for a plan that does not exist; the internal notes key exists only for host people
@@ -27,12 +22,7 @@ export const load: PageServerLoad = async ({ locals, url, params, depends }) => 
 	return data;
 };
 
-type Command = (
-	db: Db,
-	actor: PlanActor,
-	planId: string,
-	context: CommandContext
-) => Promise<unknown>;
+type Command = (db: Db, actor: Actor, planId: string, context: CommandContext) => Promise<unknown>;
 
 function lifecycle(action: string, command: Command, successKey: string) {
 	return async (event: RequestEvent) => {

@@ -1,6 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { invalid, runAction, succeeded } from '$lib/server/http/edge';
-import { canAssignTeam, canChangeRole, canDeactivate } from '$lib/server/access';
+import {
+	canAssignTeam,
+	canChangeRole,
+	canDeactivate,
+	isHostActor,
+	roleManagesRegions
+} from '$lib/server/access';
 import { parseForm } from '$lib/server/http/forms';
 import {
 	assignTeamAndRegion,
@@ -33,7 +39,10 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		can: {
 			changeRole: roles.length > 0,
 			assignTeam: canAssignTeam(user, person),
-			deactivate: canDeactivate(user, person)
+			deactivate: canDeactivate(user, person),
+			// Team and region belong to the host's organisation chart; managed regions to managers.
+			seeTeamAndRegion: isHostActor(person),
+			assignManagedRegions: roleManagesRegions(person.role)
 		},
 		roles
 	};

@@ -14,7 +14,7 @@ export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
 	const resolved = await planAccess(db, user, event.params.id, document);
 	if (!resolved) return jsonNotFound();
 	const versions = await listVersions(db, event.params.id, document, {
-		partnerViewerOrganisationId: user.organisationKind === 'host' ? null : user.organisationId
+		viewer: user
 	});
 	return jsonAnswer({ versions });
 });
