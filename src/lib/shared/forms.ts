@@ -29,7 +29,11 @@ const MESSAGE_KEY = /^[a-z][a-zA-Z0-9]*(_[a-zA-Z0-9]+)+$/;
 /** Maps a zod issue to a message key every page knows how to translate. */
 export function issueToMessage(issue: z.core.$ZodIssue): MessageRef {
 	// A schema may name the message of a check itself: `.min(1, 'feed_error_empty')`.
-	if (MESSAGE_KEY.test(issue.message)) return { key: issue.message };
+	if (MESSAGE_KEY.test(issue.message)) {
+		// …with its parameters when it is a custom check (the amount parser's maximum, for one).
+		const params = issue.code === 'custom' ? issue.params : undefined;
+		return params ? { key: issue.message, params } : { key: issue.message };
+	}
 	switch (issue.code) {
 		case 'too_small':
 			return Number(issue.minimum) <= 1 && issue.origin === 'string'

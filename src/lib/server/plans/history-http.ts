@@ -1,4 +1,5 @@
 import type { SessionUser } from '../auth/sessions.ts';
+import { jsonMessage, jsonNotFound } from '../http/edge.ts';
 import type { Db } from '../db/client.ts';
 import type { PlanDocument } from '../../shared/enums.ts';
 import { resolvePlanAccess, type ResolvedPlan } from './access.ts';
@@ -24,4 +25,22 @@ export async function planAccess(
 export function documentParam(url: URL): PlanDocument | null {
 	const value = url.searchParams.get('document') ?? 'shared';
 	return value === 'shared' || value === 'internal' ? value : null;
+}
+
+/**
+ * A GET's plan document (`?document=`), with the person's access to it: else the answer to give
+ * (400 for a document that is neither, 404 for a plan or document they may not open).
+ */
+export async function requestedDocument(
+	db: Db,
+	user: SessionUser,
+	planId: string,
+	url: URL
+): Promise<{ document: PlanDocument; resolved: ResolvedPlan } | Response> {
+	const document = documentParam(url);
+	if (!document) {
+		return jsonMessage(400, { key: 'planHistory_api_document' }, { code: 'INVALID' });
+	}
+	const resolved = await planAccess(db, user, planId, document);
+	return resolved ? { document, resolved } : jsonNotFound();
 }

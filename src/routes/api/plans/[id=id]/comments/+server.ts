@@ -1,20 +1,16 @@
-import { jsonAnswer, jsonEndpoint, jsonMessage, jsonNotFound } from '$lib/server/http/edge';
+import { jsonAnswer, jsonEndpoint, jsonNotFound } from '$lib/server/http/edge';
 import { createThread, listThreads } from '$lib/server/plans/comments';
-import { documentParam, planAccess } from '$lib/server/plans/history-http';
+import { planAccess, requestedDocument } from '$lib/server/plans/history-http';
 import { createThreadInput } from '$lib/shared/plan-history';
 import type { RequestHandler } from './$types';
 import { commentOutcome } from './outcome';
 
 /** GET ?document=shared|internal: the document's threads (open and resolved). */
 export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
-	const document = documentParam(event.url);
-	if (!document) {
-		return jsonMessage(400, { key: 'planHistory_api_document' }, { code: 'INVALID' });
-	}
 	const db = event.locals.runtime.db;
-	const resolved = await planAccess(db, user, event.params.id, document);
-	if (!resolved) return jsonNotFound();
-	return jsonAnswer({ threads: await listThreads(db, user, resolved, document) });
+	const asked = await requestedDocument(db, user, event.params.id, event.url);
+	if (asked instanceof Response) return asked;
+	return jsonAnswer({ threads: await listThreads(db, user, asked.resolved, asked.document) });
 });
 
 /** POST { document, anchor: { field, start, end }, quote, body }: opens a thread. */

@@ -1,21 +1,15 @@
 import { jsonAnswer, jsonEndpoint, jsonMessage, jsonNotFound } from '$lib/server/http/edge';
-import { documentParam, planAccess } from '$lib/server/plans/history-http';
+import { planAccess, requestedDocument } from '$lib/server/plans/history-http';
 import { listVersions, nameCurrentVersion } from '$lib/server/plans/versions';
 import { namedVersionInput } from '$lib/shared/plan-history';
 import type { RequestHandler } from './$types';
 
 /** GET ?document=shared|internal: the document's versions, newest first. */
 export const GET: RequestHandler = jsonEndpoint({}, async ({ event, user }) => {
-	const document = documentParam(event.url);
-	if (!document) {
-		return jsonMessage(400, { key: 'planHistory_api_document' }, { code: 'INVALID' });
-	}
 	const db = event.locals.runtime.db;
-	const resolved = await planAccess(db, user, event.params.id, document);
-	if (!resolved) return jsonNotFound();
-	const versions = await listVersions(db, event.params.id, document, {
-		viewer: user
-	});
+	const asked = await requestedDocument(db, user, event.params.id, event.url);
+	if (asked instanceof Response) return asked;
+	const versions = await listVersions(db, event.params.id, asked.document, { viewer: user });
 	return jsonAnswer({ versions });
 });
 
