@@ -451,7 +451,7 @@ const TARGETS: Record<string, Target> = {
 		params: { id: 'registration' },
 		last: true
 	}),
-	'/(app)/registrations/new default': form(dealSchemas.registrationSchema),
+	'/(app)/registrations/new default': form(dealSchemas.registrationSchema('2026-01-01')),
 	'/(auth)/forgot-password default': form(authSchemas.forgotPasswordSchema, {
 		extra: { email: TEXT },
 		last: true
