@@ -23,6 +23,9 @@ import { createTestUser, type TestUser } from '../support/factories.ts';
 
 type Answer = number | MessageRef;
 
+/** Any day before the close dates below. */
+const TODAY = '2026-01-01';
+
 const INPUTS = [
 	'12 500,50 €',
 	'12\u202f500,5',
@@ -74,7 +77,7 @@ function crmAnswer(amount: string): Answer {
 
 function dealsAnswer(amount: string): Answer {
 	const parsed = parseForm(
-		registrationSchema,
+		registrationSchema(TODAY),
 		form({
 			accountMode: 'existing',
 			accountId: crypto.randomUUID(),

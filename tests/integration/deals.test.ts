@@ -41,6 +41,8 @@ const {
 const PROTECTION = { protectionDays: 90 };
 const DAY = 24 * 3600 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+/** The day the form compares close dates with (the page gives the workspace's). */
+const TODAY = inDays(0);
 
 let counter = 0;
 /** A word no other test uses, so company names and domains never collide across tests. */
@@ -146,7 +148,7 @@ describe.each(drivers())('deal registration on %s', (driver) => {
 	/** Submits through the page's schema, as the form would. */
 	async function submit(who: TestUser, values: Record<string, string>) {
 		const parsed = parseForm(
-			registrationSchema,
+			registrationSchema(TODAY),
 			form({
 				accountMode: 'new',
 				amount: '12 500,50',
@@ -575,7 +577,7 @@ describe.each(drivers())('deal registration on %s', (driver) => {
 
 	it('refuses bad input with clear messages and keeps what was typed', () => {
 		const parsed = parseForm(
-			registrationSchema,
+			registrationSchema(TODAY),
 			form({
 				accountMode: 'new',
 				accountName: '',
@@ -597,7 +599,7 @@ describe.each(drivers())('deal registration on %s', (driver) => {
 		});
 		expect(parsed.failure.values).toMatchObject({ amount: '-5', notes: 'Keep me' });
 		const garbled = parseForm(
-			registrationSchema,
+			registrationSchema(TODAY),
 			form({
 				accountMode: 'existing',
 				accountId: 'nope',

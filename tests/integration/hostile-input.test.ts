@@ -418,7 +418,7 @@ const TARGETS: Record<string, Target> = {
 		extra: { version: version('opportunity') }
 	}),
 	'/(app)/opportunities/[id=id] delete': plain({}, { params: { id: 'opportunity' }, last: true }),
-	'/(app)/partners/[id=id] update': form(partnerSchemas.updatePartnerSchema, {
+	'/(app)/partners/[id=id] update': form(partnerSchemas.updatePartnerSchema('2026-01-01'), {
 		params: { id: 'partner' }
 	}),
 	'/(app)/partners/[id=id] status': form(adminSchemas.organisationStatusSchema, {
@@ -451,7 +451,7 @@ const TARGETS: Record<string, Target> = {
 		params: { id: 'registration' },
 		last: true
 	}),
-	'/(app)/registrations/new default': form(dealSchemas.registrationSchema),
+	'/(app)/registrations/new default': form(dealSchemas.registrationSchema('2026-01-01')),
 	'/(auth)/forgot-password default': form(authSchemas.forgotPasswordSchema, {
 		extra: { email: TEXT },
 		last: true

@@ -10,7 +10,8 @@ import {
 	forgetWorkspaceSettings,
 	getWorkspaceSettings,
 	SETTINGS_CHANGED,
-	watchWorkspaceSettings
+	watchWorkspaceSettings,
+	workspaceDay
 } from '../../src/lib/server/workspace/settings.ts';
 import { m } from '../../src/lib/paraglide/messages.js';
 import type { FormFailure } from '../../src/lib/shared/forms.ts';
@@ -88,11 +89,15 @@ describe.each(drivers())('time zone settings on %s', (driver) => {
 		return row.timeZone;
 	};
 
+	const LATE_EVENING = new Date('2026-03-31T23:30:00Z');
+
 	it('starts in Europe/Paris, which the admin page shows', async () => {
 		expect((await getWorkspaceSettings(database.db)).timeZone).toBe('Europe/Paris');
 		const page = await run(settingsPage.load, admin, '/admin/settings');
 		expect(page.value).toMatchObject({ settings: { timeZone: 'Europe/Paris' } });
 		expect((page.value as { timeZones: string[] }).timeZones).toContain('America/New_York');
+		// Today is the workspace's day: at 23:30 UTC on 31 March, already 1 April in Paris.
+		expect(await workspaceDay(database.db, LATE_EVENING)).toBe('2026-04-01');
 	});
 
 	it('lets an admin change it: stored, audited, read at once by this process', async () => {
@@ -102,6 +107,7 @@ describe.each(drivers())('time zone settings on %s', (driver) => {
 		expect(outcome).toEqual({ value: { saved: true } });
 		expect(await stored()).toBe('America/New_York');
 		expect((await getWorkspaceSettings(database.db)).timeZone).toBe('America/New_York');
+		expect(await workspaceDay(database.db, LATE_EVENING)).toBe('2026-03-31');
 		const audit = await database.db
 			.select()
 			.from(tables.auditLog)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { accountKeys, matchReasons, sameAccount } from '../../src/lib/server/deals/conflicts.ts';
 import { parseAmount } from '../../src/lib/shared/amount.ts';
-import { earliestToday } from '../../src/lib/shared/schemas/deals.ts';
+import { workspaceToday } from '../../src/lib/server/workspace/settings.ts';
+import { registrationSchema } from '../../src/lib/shared/schemas/deals.ts';
 
 const keys = (name: string, domain?: string | null, siren?: string | null) =>
 	accountKeys({ name, domain, siren });
@@ -70,9 +71,20 @@ describe('amounts typed in a form', () => {
 		expect(parseAmount('-5', 'en')).toEqual({ ok: false, error: 'negative' });
 	});
 
-	it('accepts a close date of today in every time zone', () => {
-		const now = Date.UTC(2026, 10, 27, 1, 0);
-		// At 01:00 UTC it is still the 26th in Hawaii (UTC−10).
-		expect(earliestToday(now)).toBe('2026-11-26');
+	it('compares a close date with the day in the workspace zone, not in UTC', () => {
+		// 23:30 UTC on 31 March: still the 31st in UTC, already 1 April in Paris.
+		const today = workspaceToday('Europe/Paris', new Date('2026-03-31T23:30:00Z'));
+		expect(today).toBe('2026-04-01');
+		const closing = (expectedCloseDate: string) =>
+			registrationSchema(today).safeParse({
+				accountMode: 'new',
+				accountName: 'Acme',
+				amount: '1000',
+				expectedCloseDate
+			});
+		expect(closing('2026-04-01').success).toBe(true);
+		const yesterday = closing('2026-03-31');
+		expect(yesterday.success).toBe(false);
+		expect(yesterday.error?.issues.map((i) => i.message)).toEqual(['deals_error_date_past']);
 	});
 });

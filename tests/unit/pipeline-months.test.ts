@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-	closePeriodRange,
-	splitByMonth,
-	workspaceToday
-} from '../../src/lib/server/crm/pipeline.ts';
+import { closePeriodRange, splitByMonth } from '../../src/lib/server/crm/pipeline.ts';
+import { workspaceToday } from '../../src/lib/server/workspace/settings.ts';
 
 // The board's stage totals read whole close months from pipeline_stage_totals and sum the days of
 // partial months from the deals (crm/pipeline.ts): the split must cover every day exactly once.

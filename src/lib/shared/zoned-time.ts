@@ -94,6 +94,16 @@ export function addDays(wall: WallTime, days: number): WallTime {
 	};
 }
 
+/**
+ * The instant a calendar day ('YYYY-MM-DD') begins in `zone`, `days` days later: a period of
+ * days (a filter's "from" and inclusive "to") bounded in the workspace's zone, not at UTC
+ * midnight.
+ */
+export function dayStartIn(zone: string, day: string, days = 0): Date {
+	const [year, month, date] = day.split('-').map(Number);
+	return instantAt(zone, addDays({ year, month, day: date, hour: 0, minute: 0 }, days));
+}
+
 /** Day of the week of a wall date: 0 = Sunday … 6 = Saturday. */
 export function weekdayOf(wall: Pick<WallTime, 'year' | 'month' | 'day'>): number {
 	return new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay();

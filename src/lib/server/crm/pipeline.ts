@@ -26,8 +26,7 @@ import {
 	regions,
 	users
 } from '../db/schema.ts';
-import { dayInZone } from '../../format/index.ts';
-import { getWorkspaceSettings } from '../workspace/settings.ts';
+import { workspaceDay } from '../workspace/settings.ts';
 import { OPEN_STAGES, STAGES, type Stage } from '../../shared/enums.ts';
 import {
 	DIRECT_PARTNER,
@@ -121,20 +120,10 @@ export function closePeriodRange(
 	}
 }
 
-/**
- * Today ('YYYY-MM-DD') as the workspace sees it: periods (this month, this quarter, overdue) are
- * computed from the day in the workspace time zone, not in UTC (at 23:30 UTC on 31 March it is
- * already April in Paris).
- */
-export function workspaceToday(timeZone: string, now: Date = new Date()): string {
-	return dayInZone(now, timeZone);
-}
-
 /** The filter with its `today`: the caller's, else today in the workspace time zone. */
 async function withToday(db: Db, filter: PipelineFilter): Promise<PipelineFilter> {
 	if (filter.today) return filter;
-	const { timeZone } = await getWorkspaceSettings(db);
-	return { ...filter, today: workspaceToday(timeZone) };
+	return { ...filter, today: await workspaceDay(db) };
 }
 
 /** Inclusive close-date bounds of the filter; overdue = before today and still open. */

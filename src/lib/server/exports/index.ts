@@ -29,6 +29,7 @@ import {
 	TIERS
 } from '../../shared/enums.ts';
 import { isId } from '../../shared/ids.ts';
+import { workspaceToday } from '../workspace/settings.ts';
 import { foldText, prefixQuery } from '../../shared/normalise.ts';
 
 // CSV export of every CRM list, limited to what the person may see: the same visibility SQL as
@@ -453,9 +454,9 @@ const SOURCES: Record<ExportKind, Source> = {
 	registrations: registrationsSource
 };
 
-/** `accounts-2026-11-27.csv` */
-export function exportFilename(kind: ExportKind, now = new Date()): string {
-	return `${kind}-${now.toISOString().slice(0, 10)}.csv`;
+/** `accounts-2026-11-27.csv`: the day is the workspace's (its time zone), not UTC's. */
+export function exportFilename(kind: ExportKind, timeZone: string, now = new Date()): string {
+	return `${kind}-${workspaceToday(timeZone, now)}.csv`;
 }
 
 /**

@@ -25,6 +25,9 @@ export type PartnerChange = {
 	agreementSignedAt?: Date | null;
 };
 
+// The agreement day is kept as the UTC midnight of the day typed (updatePartnerSchema) and read
+// back as its UTC day (the partner page): comparing UTC days compares the days typed. "Today" is
+// not involved here; the form's latest day is the workspace's (workspaceDay).
 const sameDay = (a: Date | null, b: Date | null) =>
 	(a === null && b === null) ||
 	(a !== null && b !== null && a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10));

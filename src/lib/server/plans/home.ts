@@ -1,6 +1,5 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
-import { dayInZone } from '../../format/index.ts';
-import { getWorkspaceSettings } from '../workspace/settings.ts';
+import { workspaceDay } from '../workspace/settings.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { planHomeBlocks } from '../access/plan-policy.ts';
 import type { Actor } from '../access/actor.ts';
@@ -95,7 +94,7 @@ export async function getPlansHome(
 	const visible = visiblePlans(viewer);
 	const blocks = planHomeBlocks(actor);
 	// Overdue from today as the workspace sees it (its time zone), like the pipeline's periods.
-	const today = dayInZone(now, (await getWorkspaceSettings(db)).timeZone);
+	const today = await workspaceDay(db, now);
 	const open = ne(planActions.status, 'done');
 
 	const myActions = await actions(db, and(visible, open, eq(planActions.ownerId, actor.id)), today);

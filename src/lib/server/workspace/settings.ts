@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { DEFAULT_TIME_ZONE, isTimeZone } from '../../format/index.ts';
+import { DEFAULT_TIME_ZONE, dayInZone, isTimeZone } from '../../format/index.ts';
 import type { Actor } from '../access/actor.ts';
 import { canManageOrganisations } from '../access/policy.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -40,6 +40,20 @@ export function getWorkspaceSettings(db: Db): Promise<WorkspaceSettings> {
 		settings.catch(() => cache.delete(db));
 	}
 	return settings;
+}
+
+/**
+ * Today ('YYYY-MM-DD') as the workspace sees it, in its time zone: every "today" of the app (period
+ * boundaries, overdue, "not in the past / future" checks, a file's day) is this day, never the day
+ * in UTC or in the server's zone (at 23:30 UTC on 31 March it is already April in Paris).
+ */
+export function workspaceToday(timeZone: string, now: Date = new Date()): string {
+	return dayInZone(now, timeZone);
+}
+
+/** Today in the workspace's time zone, from its settings (workspaceToday). */
+export async function workspaceDay(db: Db, now: Date = new Date()): Promise<string> {
+	return workspaceToday((await getWorkspaceSettings(db)).timeZone, now);
 }
 
 /** Forgets this process's copy: the next read goes to the database. */

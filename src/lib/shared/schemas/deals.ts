@@ -11,13 +11,6 @@ export const ACCOUNT_NAME_MAX = 160;
 export const PRODUCTS_MAX = 500;
 export const NOTES_MAX = 4000;
 export const REASON_MAX = 1000;
-/**
- * The earliest "today" anywhere (UTC−12): a close date on or after it is today or later for
- * whoever types it, whatever their time zone.
- */
-export function earliestToday(now = Date.now()): string {
-	return new Date(now - 12 * 3600 * 1000).toISOString().slice(0, 10);
-}
 
 const optionalText = (max: number) =>
 	z
@@ -32,23 +25,25 @@ const amount = z
 	.string({ error: 'error_required' })
 	.pipe(amountField({ required: true, allowZero: false }));
 
-const closeDate = z
-	.string({ error: 'error_required' })
-	.trim()
-	.min(1, 'error_required')
-	.refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), {
-		message: 'deals_error_date_invalid',
-		abort: true
-	})
-	.refine((v) => v >= earliestToday(), { message: 'deals_error_date_past', abort: true })
-	.refine((v) => v <= '2100-12-31', { message: 'deals_error_date_invalid' });
+/** A close date of `today` (the workspace's day, given by the server) or later. */
+const closeDate = (today: string) =>
+	z
+		.string({ error: 'error_required' })
+		.trim()
+		.min(1, 'error_required')
+		.refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), {
+			message: 'deals_error_date_invalid',
+			abort: true
+		})
+		.refine((v) => v >= today, { message: 'deals_error_date_past', abort: true })
+		.refine((v) => v <= '2100-12-31', { message: 'deals_error_date_invalid' });
 
-const dealFields = {
+const dealFields = (today: string) => ({
 	amount,
-	expectedCloseDate: closeDate,
+	expectedCloseDate: closeDate(today),
 	products: optionalText(PRODUCTS_MAX),
 	notes: optionalText(NOTES_MAX)
-};
+});
 
 const domain = z
 	.string()
@@ -87,22 +82,26 @@ const accountName = z
 	.max(ACCOUNT_NAME_MAX)
 	.refine((v) => normaliseCompanyName(v) !== '', { message: 'deals_error_name_invalid' });
 
-/** One of the partner's accounts, or a new one described by name, domain and SIREN. */
-export const registrationSchema = z.discriminatedUnion(
-	'accountMode',
-	[
-		z.object({ accountMode: z.literal('existing'), accountId: idSchema, ...dealFields }),
-		z.object({
-			accountMode: z.literal('new'),
-			accountName,
-			accountDomain: domain,
-			accountSiren: siren,
-			...dealFields
-		})
-	],
-	{ error: 'error_invalid_choice' }
-);
-export type RegistrationInput = z.output<typeof registrationSchema>;
+/**
+ * One of the partner's accounts, or a new one described by name, domain and SIREN. `today` is the
+ * workspace's day ('YYYY-MM-DD', workspaceDay on the server): the close date may not be before it.
+ */
+export const registrationSchema = (today: string) =>
+	z.discriminatedUnion(
+		'accountMode',
+		[
+			z.object({ accountMode: z.literal('existing'), accountId: idSchema, ...dealFields(today) }),
+			z.object({
+				accountMode: z.literal('new'),
+				accountName,
+				accountDomain: domain,
+				accountSiren: siren,
+				...dealFields(today)
+			})
+		],
+		{ error: 'error_invalid_choice' }
+	);
+export type RegistrationInput = z.output<ReturnType<typeof registrationSchema>>;
 
 export const registrationIdSchema = z.object({ id: idSchema });
 

@@ -29,8 +29,11 @@ export const partnerFilterSchema = z.object({
 });
 export type PartnerFilterInput = z.output<typeof partnerFilterSchema>;
 
-/** A calendar day (YYYY-MM-DD) that exists, not in the future; empty = none. */
-const optionalPastDay = () =>
+/**
+ * A calendar day (YYYY-MM-DD) that exists, not after `today` (the workspace's day, given by the
+ * server); empty = none.
+ */
+const optionalPastDay = (today: string) =>
 	z
 		.string()
 		.trim()
@@ -43,15 +46,19 @@ const optionalPastDay = () =>
 					const date = new Date(`${v}T00:00:00Z`);
 					return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === v;
 				}, 'error_invalid')
-				.refine((v) => Date.parse(`${v}T00:00:00Z`) <= Date.now(), 'partners_error_future_date')
+				.refine((v) => v <= today, 'partners_error_future_date')
 				.transform((v) => new Date(`${v}T00:00:00Z`))
 				.nullable()
 		);
 
-/** What managers and admins edit on a partner's page (status has its own, confirmed form). */
-export const updatePartnerSchema = z.object({
-	tier: z.enum(TIERS),
-	regionId: optionalUuid(),
-	ownerId: optionalUuid(),
-	agreementSignedAt: optionalPastDay()
-});
+/**
+ * What managers and admins edit on a partner's page (status has its own, confirmed form); `today`
+ * is the workspace's day (workspaceDay), the latest the agreement may have been signed.
+ */
+export const updatePartnerSchema = (today: string) =>
+	z.object({
+		tier: z.enum(TIERS),
+		regionId: optionalUuid(),
+		ownerId: optionalUuid(),
+		agreementSignedAt: optionalPastDay(today)
+	});

@@ -7,27 +7,25 @@ import {
 	listOrganisations
 } from '$lib/server/workspace';
 import { auditFilterSchema, searchParamsObject } from '$lib/shared/schemas/admin';
+import { getWorkspaceSettings } from '$lib/server/workspace/settings';
+import { dayStartIn } from '$lib/shared/zoned-time';
 import type { PageServerLoad } from './$types';
-
-const DAY = 24 * 60 * 60 * 1000;
-
-/** A YYYY-MM-DD day from the filter form, as UTC midnight. */
-const dayStart = (day: string | undefined) => (day ? new Date(`${day}T00:00:00Z`) : null);
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
 	authorize(canViewAuditLog(user));
 	const db = locals.runtime.db;
 	const filter = auditFilterSchema.parse(searchParamsObject(url.searchParams));
-	const to = dayStart(filter.to);
+	// The filter's days are days in the workspace's time zone, from its midnight.
+	const { timeZone } = await getWorkspaceSettings(db);
 	const query = {
 		action: filter.action,
 		objectType: filter.objectType,
 		actorId: filter.actor,
 		organisationId: filter.organisation,
-		from: dayStart(filter.from),
+		from: filter.from ? dayStartIn(timeZone, filter.from) : null,
 		// "To" is inclusive: everything before the next midnight.
-		to: to ? new Date(to.getTime() + DAY) : null
+		to: filter.to ? dayStartIn(timeZone, filter.to, 1) : null
 	};
 	const [entries, actions, objectTypes, actors, organisations] = await Promise.all([
 		listAudit(db, { ...query, before: filter.before }),

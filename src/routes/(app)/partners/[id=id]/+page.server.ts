@@ -8,6 +8,7 @@ import { listRegions } from '$lib/server/workspace';
 import { commandContext } from '$lib/server/workspace/edge';
 import { organisationStatusSchema } from '$lib/shared/schemas/admin';
 import { updatePartnerSchema } from '$lib/shared/schemas/partners';
+import { workspaceDay } from '$lib/server/workspace/settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -27,6 +28,8 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		isHost: isHostActor(user),
 		regions,
 		owners,
+		// The latest agreement day the form accepts: today in the workspace's time zone.
+		today: await workspaceDay(db),
 		currency: locals.runtime.config.currency
 	};
 };
@@ -36,7 +39,8 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		const formData = await event.request.formData();
 		const tag = { action: 'update' };
-		const parsed = parseForm(updatePartnerSchema, formData);
+		const today = await workspaceDay(event.locals.runtime.db);
+		const parsed = parseForm(updatePartnerSchema(today), formData);
 		if (!parsed.ok) return invalid(parsed.failure, tag);
 		const result = await runAction(formData, tag, () =>
 			updatePartner(

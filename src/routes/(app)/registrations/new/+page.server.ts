@@ -5,7 +5,8 @@ import { canRegisterDeal } from '$lib/server/access';
 import { listRegistrableAccounts, submitRegistration } from '$lib/server/deals';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
-import { earliestToday, registrationSchema } from '$lib/shared/schemas/deals';
+import { registrationSchema } from '$lib/shared/schemas/deals';
+import { workspaceDay } from '$lib/server/workspace/settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	authorize(canRegisterDeal(user));
 	return {
 		accounts: await listRegistrableAccounts(locals.runtime.db, user),
-		minDate: earliestToday(),
+		minDate: await workspaceDay(locals.runtime.db),
 		currency: locals.runtime.config.currency
 	};
 };
@@ -23,7 +24,8 @@ export const actions: Actions = {
 		const user = requireUser(event.locals);
 		authorize(canRegisterDeal(user));
 		const formData = await event.request.formData();
-		const parsed = parseForm(registrationSchema, formData);
+		const today = await workspaceDay(event.locals.runtime.db);
+		const parsed = parseForm(registrationSchema(today), formData);
 		if (!parsed.ok) return invalid(parsed.failure, { action: 'register' });
 		const result = await runAction(formData, { action: 'register' }, () =>
 			submitRegistration(event.locals.runtime.db, user, parsed.data, {
