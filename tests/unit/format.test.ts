@@ -75,6 +75,11 @@ describe('calendar days have no time zone', () => {
 		expect(formatDay('2026-04-01', { locale: 'en' })).toBe('Apr 1, 2026');
 	});
 
+	it('shows a day stored as its UTC midnight (an agreement date) as that day west of UTC too', () => {
+		setReaderTimeZone('America/New_York');
+		expect(formatDay(new Date('2026-04-01T00:00:00Z'), { locale: 'en' })).toBe('Apr 1, 2026');
+	});
+
 	it('gives the day a moment falls on in a zone', () => {
 		expect(dayInZone(new Date(lateEvening), 'Europe/Paris')).toBe('2026-04-01');
 		expect(dayInZone(new Date(lateEvening), 'UTC')).toBe('2026-03-31');

@@ -96,8 +96,15 @@ export function formatDateTime(
 	).format(date);
 }
 
-/** A calendar day ('YYYY-MM-DD'), the same day for every reader whatever their zone. */
-export function formatDay(day: string | null | undefined, options?: ReaderOptions): string {
+/**
+ * A calendar day ('YYYY-MM-DD', or a day stored as its UTC midnight), the same day for every reader
+ * whatever their zone.
+ */
+export function formatDay(
+	value: string | Date | null | undefined,
+	options?: ReaderOptions
+): string {
+	const day = value instanceof Date ? value.toISOString().slice(0, 10) : value;
 	if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return '';
 	const date = new Date(`${day}T00:00:00Z`);
 	if (Number.isNaN(date.getTime())) return '';
