@@ -2,7 +2,6 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-	AuthError,
 	changePassword,
 	getPasswordResetStatus,
 	requestPasswordReset,
@@ -13,6 +12,7 @@ import {
 	sessionJobHandlers,
 	SESSIONS_PURGE_JOB
 } from '../../src/lib/server/auth/purge.ts';
+import type { DomainError } from '../../src/lib/server/errors.ts';
 import { createSession, generateToken } from '../../src/lib/server/auth/sessions.ts';
 import { tables } from '../../src/lib/server/db/index.ts';
 import { startJobRunner } from '../../src/lib/server/jobs/index.ts';
@@ -78,7 +78,7 @@ describe.each(drivers())('sessions and reset links over time on %s', (driver) =>
 		for (const token of [links[0], links[2]]) {
 			await expect(resetPassword(database.db, token, 'un-autre-secret')).rejects.toMatchObject({
 				code: 'TOKEN_USED'
-			} satisfies Partial<AuthError>);
+			} satisfies Partial<DomainError>);
 		}
 		// Someone else's link is theirs alone.
 		expect(await statuses([theirs])).toEqual(['valid']);

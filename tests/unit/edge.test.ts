@@ -71,6 +71,126 @@ describe('the domain error table', () => {
 	});
 });
 
+describe('the refusals of signing in, links and imports', () => {
+	// Folded into the one type from AuthError and ImportError: the same statuses and messages as
+	// the pages answered them with before.
+	const expected: Record<string, { status: number; en: string; fr: string; field?: string }> = {
+		INVALID_CREDENTIALS: {
+			status: 400,
+			en: 'This e-mail and password do not match an active account.',
+			fr: 'Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte actif.'
+		},
+		RATE_LIMITED: {
+			status: 429,
+			en: 'Too many attempts. For your security, wait 2 min before trying again.',
+			fr: 'Trop de tentatives. Par sécurité, attendez 2 min avant de réessayer.'
+		},
+		BUSY: {
+			status: 429,
+			en: 'Too many passwords are being checked right now. Try again in a few seconds.',
+			fr: 'Trop de mots de passe sont en cours de vérification. Réessayez dans quelques secondes.'
+		},
+		TOKEN_INVALID: {
+			status: 404,
+			en: 'This link is not valid. Check that you copied it whole, or ask for a new one.',
+			fr: 'Ce lien n’est pas valide. Vérifiez qu’il a été copié en entier, ou demandez-en un nouveau.'
+		},
+		TOKEN_EXPIRED: {
+			status: 410,
+			en: 'This link has expired. Ask for a new one.',
+			fr: 'Ce lien a expiré. Demandez-en un nouveau.'
+		},
+		TOKEN_USED: {
+			status: 410,
+			en: 'This link has already been used. Ask for a new one if you need it.',
+			fr: 'Ce lien a déjà servi. Demandez-en un nouveau si besoin.'
+		},
+		INVITATION_REVOKED: {
+			status: 410,
+			en: 'This invitation was withdrawn. Ask the person who invited you for a new one.',
+			fr: 'Cette invitation a été retirée. Demandez-en une nouvelle à la personne qui vous a invité.'
+		},
+		INVITATION_EMAIL_TAKEN: {
+			status: 400,
+			en: 'An account already uses this e-mail. Sign in instead, or reset your password.',
+			fr: 'Un compte utilise déjà cette adresse. Connectez-vous, ou réinitialisez votre mot de passe.'
+		},
+		WRONG_PASSWORD: {
+			status: 400,
+			field: 'current',
+			en: 'The current password is not correct.',
+			fr: 'Le mot de passe actuel n’est pas correct.'
+		},
+		IMPORT_KIND_FORBIDDEN: {
+			status: 400,
+			field: 'kind',
+			en: 'You cannot import this kind of data.',
+			fr: 'Vous ne pouvez pas importer ce type de données.'
+		},
+		EMPTY_FILE: {
+			status: 400,
+			field: 'file',
+			en: 'This file is empty.',
+			fr: 'Ce fichier est vide.'
+		},
+		NO_ROWS: {
+			status: 400,
+			field: 'file',
+			en: 'This file has column names but no rows.',
+			fr: 'Ce fichier contient le nom des colonnes mais aucune ligne.'
+		},
+		TOO_MANY_ROWS: {
+			status: 400,
+			field: 'file',
+			en: 'This file has too many rows: split it into files of at most 200,000 rows.',
+			fr: 'Ce fichier contient trop de lignes : découpez-le en fichiers de 200 000 lignes au plus.'
+		},
+		LINE_TOO_LONG: {
+			status: 400,
+			field: 'file',
+			en: 'Line 7 holds more than a million characters (a line end missing, or a quote never closed): Relais cannot read this file.',
+			fr: 'La ligne 7 contient plus d’un million de caractères (une fin de ligne manque, ou un guillemet n’est jamais fermé) : Relais ne peut pas lire ce fichier.'
+		},
+		NOT_DRAFT: {
+			status: 400,
+			en: 'This import has already started.',
+			fr: 'Cet import a déjà commencé.'
+		},
+		MISSING_FIELDS: {
+			status: 400,
+			en: 'Choose a column for every required field: name, account.',
+			fr: 'Choisissez une colonne pour chaque champ obligatoire : name, account.'
+		}
+	};
+	const params: Partial<Record<string, Record<string, string | number>>> = {
+		RATE_LIMITED: { minutes: 2 },
+		LINE_TOO_LONG: { line: 7 },
+		MISSING_FIELDS: { fields: 'name, account' }
+	};
+
+	it('has each code with its status, field and message in English and in French', async () => {
+		for (const [name, want] of Object.entries(expected)) {
+			const code = name as DomainErrorCode;
+			const cause = new DomainError(code, { params: params[code] });
+			expect(cause.status, code).toBe(want.status);
+			expect(cause.field, code).toBe(want.field);
+			for (const locale of LOCALES) {
+				const page = await inLocale(locale, () => caught(() => errorPage(cause)));
+				expect(isHttpError(page) && page.status, code).toBe(want.status);
+				expect(isHttpError(page) && page.body, `${code} ${locale}`).toEqual({
+					message: want[locale],
+					code
+				});
+			}
+		}
+	});
+
+	it('keeps when to try again', () => {
+		expect(new DomainError('RATE_LIMITED', { retryAfterSeconds: 90 }).retryAfterSeconds).toBe(90);
+		expect(new DomainError('BUSY').retryAfterSeconds).toBeUndefined();
+	});
+});
+
 describe('a refusal in a form action', () => {
 	it('is the form again with its status, message, field and what was typed (secrets left out)', () => {
 		for (const code of CODES) {

@@ -131,8 +131,6 @@ const DYNAMIC_FAMILIES: Record<string, readonly string[]> = {
 	planEditor_swot: SWOT_QUADRANTS,
 	planEditor_ws_state: WHITESPACE_CELLS,
 	search_kind: ['partners', 'accounts', 'contacts', 'plans', 'opportunities', 'posts'],
-	// `imports_refused_${code.toLowerCase()}` (routes/(app)/imports): ImportErrorCode
-	imports_refused: importErrorCodes().map((code) => code.toLowerCase()),
 	// amountMessage(error) in shared/amount.ts
 	amount_error: ['not_a_number', 'negative', 'decimals', 'too_large', 'zero'] satisfies Exclude<
 		AmountError,
@@ -146,12 +144,6 @@ const DYNAMIC_FAMILIES: Record<string, readonly string[]> = {
  * partner's activity without partners_verb_<verb> shows the verb.
  */
 const FALLBACK_FAMILIES = new Set(['admin_action', 'partners_verb']);
-
-function importErrorCodes(): string[] {
-	const text = readFileSync(join(root, 'src/lib/server/imports/errors.ts'), 'utf8');
-	const union = text.match(/export type ImportErrorCode =([^;]+);/)![1];
-	return [...union.matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]);
-}
 
 describe('messages', () => {
 	it('lists every domain file of messages/ in the Paraglide settings', () => {

@@ -6,7 +6,11 @@ import type { MessageRef } from '../shared/forms.ts';
 // its HTTP status, its message (a Paraglide key, messages/<domain>/{en,fr}.json) and the field it
 // is about by default. Codes are unique across domains: one code, one meaning, one message.
 
-type Spec = { status: 400 | 403 | 404 | 409 | 413 | 415; key: string; field?: string };
+type Spec = {
+	status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 429;
+	key: string;
+	field?: string;
+};
 
 export const DOMAIN_ERRORS = {
 	// Every domain. Unknown and not-theirs-to-see are both NOT_FOUND: no hint that it exists.
@@ -57,7 +61,27 @@ export const DOMAIN_ERRORS = {
 	ATTACHMENT_MISMATCH: { status: 415, key: 'feed_error_attachment_mismatch' },
 	CHANNEL_ARCHIVED: { status: 409, key: 'feed_error_channel_archived' },
 	COMMUNITY_NEEDS_PARTNERS: { status: 400, key: 'feed_error_community_needs_partners' },
-	ALREADY_REPORTED: { status: 409, key: 'feed_error_already_reported' }
+	ALREADY_REPORTED: { status: 409, key: 'feed_error_already_reported' },
+	// Signing in, links (invitations, password resets) and passwords. An auth form answers through
+	// auth/form-refusal.ts (429 and Retry-After when too many); a link that cannot be used is the
+	// error page of its status (404 never existed, 410 no longer usable: routes/(auth)/link-refusal).
+	INVALID_CREDENTIALS: { status: 400, key: 'auth_invalid_credentials' },
+	RATE_LIMITED: { status: 429, key: 'auth_rate_limited' },
+	BUSY: { status: 429, key: 'auth_busy' },
+	TOKEN_INVALID: { status: 404, key: 'auth_token_invalid' },
+	TOKEN_EXPIRED: { status: 410, key: 'auth_token_expired' },
+	TOKEN_USED: { status: 410, key: 'auth_token_used' },
+	INVITATION_REVOKED: { status: 410, key: 'auth_invite_revoked' },
+	INVITATION_EMAIL_TAKEN: { status: 400, key: 'auth_invite_taken' },
+	WRONG_PASSWORD: { status: 400, key: 'auth_wrong_password', field: 'current' },
+	// Imports (the upload's refusals are about its file; the others, the mapping page's form)
+	IMPORT_KIND_FORBIDDEN: { status: 400, key: 'imports_refused_forbidden', field: 'kind' },
+	EMPTY_FILE: { status: 400, key: 'imports_refused_empty_file', field: 'file' },
+	NO_ROWS: { status: 400, key: 'imports_refused_no_rows', field: 'file' },
+	TOO_MANY_ROWS: { status: 400, key: 'imports_refused_too_many_rows', field: 'file' },
+	LINE_TOO_LONG: { status: 400, key: 'imports_refused_line_too_long', field: 'file' },
+	NOT_DRAFT: { status: 400, key: 'imports_refused_not_draft' },
+	MISSING_FIELDS: { status: 400, key: 'imports_refused_missing_fields' }
 } as const satisfies Record<string, Spec>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;
@@ -71,6 +95,8 @@ export type DomainErrorOptions = {
 	current?: Record<string, unknown>;
 	/** ALREADY_EXISTS: the plan that exists (when the person may open it). */
 	existingId?: string;
+	/** RATE_LIMITED, BUSY: when to try again (the Retry-After of the answer). */
+	retryAfterSeconds?: number;
 };
 
 /** A refusal of a domain command, with a stable code (DOMAIN_ERRORS). */
@@ -80,6 +106,7 @@ export class DomainError extends Error {
 	readonly params: MessageRef['params'];
 	readonly current: Record<string, unknown> | undefined;
 	readonly existingId: string | undefined;
+	readonly retryAfterSeconds: number | undefined;
 	constructor(code: DomainErrorCode, options: DomainErrorOptions = {}) {
 		super(code);
 		this.name = 'DomainError';
@@ -89,6 +116,7 @@ export class DomainError extends Error {
 		this.params = options.params;
 		this.current = options.current;
 		this.existingId = options.existingId;
+		this.retryAfterSeconds = options.retryAfterSeconds;
 	}
 
 	get status(): Spec['status'] {

@@ -1,25 +1,27 @@
 import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
-import type { FormFailure } from '../../shared/forms.ts';
+import type { FormFailure, MessageRef } from '../../shared/forms.ts';
+import type { DomainError } from '../errors.ts';
 import { formMessage } from '../http/forms.ts';
-import { AUTH_ERROR_MESSAGES, type AuthError } from './errors.ts';
 
 /**
- * An AuthError as the failure of an auth form: 429 with `Retry-After` for "too many attempts"
- * and "too many passwords being checked", 400 otherwise; the form keeps what was typed
- * (passwords excepted), the message is in the reader's language.
+ * A refusal as the failure of an auth form (sign-in, forgotten and new password, invitation,
+ * password change): its status and message (DOMAIN_ERRORS), beside its field when it has one;
+ * with a 429 (too many attempts, too many passwords being checked) the `Retry-After` header and
+ * the minutes to wait in the message. The form keeps what was typed (passwords excepted). Links
+ * that cannot be used are not the form's to answer: routes/(auth)/link-refusal.ts.
  */
 export function authFormFailure(
 	event: Pick<RequestEvent, 'setHeaders'>,
 	formData: FormData,
-	error: AuthError,
-	fieldErrors?: Parameters<typeof formMessage>[3]
+	cause: DomainError
 ): ActionFailure<FormFailure> {
-	const key = AUTH_ERROR_MESSAGES[error.code];
-	if (error.code === 'RATE_LIMITED' || error.code === 'BUSY') {
-		const seconds = Math.max(1, Math.ceil(error.retryAfterSeconds ?? 60));
+	const { key } = cause.messageRef;
+	if (cause.status === 429) {
+		const seconds = Math.max(1, Math.ceil(cause.retryAfterSeconds ?? 60));
 		event.setHeaders({ 'retry-after': String(seconds) });
 		const minutes = Math.max(1, Math.ceil(seconds / 60));
 		return fail(429, formMessage(formData, key, { minutes }));
 	}
-	return fail(400, formMessage(formData, key, undefined, fieldErrors));
+	const fieldErrors: Record<string, MessageRef> = cause.field ? { [cause.field]: { key } } : {};
+	return fail(cause.status, formMessage(formData, key, cause.params, fieldErrors));
 }

@@ -2,7 +2,6 @@ export { login, changePassword, findUserByEmail, ACCOUNT_LIMIT, IP_LIMIT } from 
 export { inviteUser, getInvitation, acceptInvitation, INVITATION_TTL_MS } from './invitations.ts';
 export type { InviteInput, InvitationView } from './invitations.ts';
 export { requestPasswordReset, getPasswordResetStatus, resetPassword } from './password-reset.ts';
-export { AuthError, AUTH_ERROR_MESSAGES } from './errors.ts';
 export {
 	SESSION_COOKIE,
 	createSession,

@@ -9,7 +9,6 @@ import type { Db } from '../db/client.ts';
 import { invitations, organisations, users } from '../db/schema.ts';
 import { invitationEmail, queueEmail, type MailSettings } from '../mail/index.ts';
 import { notify } from '../notifications/index.ts';
-import { AuthError } from './errors.ts';
 import { countLinkAttempt } from './link-limit.ts';
 import { hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { createSession, generateToken, type Session } from './sessions.ts';
@@ -186,14 +185,14 @@ export async function acceptInvitation(
 ): Promise<{ token: string; session: Session; userId: string }> {
 	const giveBack = await countLinkAttempt(db, meta.ip);
 	const found = await findInvitation(db, token);
-	if (!found) throw new AuthError('TOKEN_INVALID');
+	if (!found) throw new DomainError('TOKEN_INVALID');
 	const status = statusOf(found.invitation, found.organisationStatus === 'active');
-	if (status !== 'valid') throw new AuthError(STATUS_ERRORS[status]);
+	if (status !== 'valid') throw new DomainError(STATUS_ERRORS[status]);
 	const passwordHash = await withPasswordSlot(() => hashNewPassword(input.password), giveBack);
 	const joined = await db.transaction(async (tx) => {
 		// Checked again under a lock: the link may have been used while the password was hashed.
 		const row = await findInvitation(tx, token);
-		if (!row) throw new AuthError('TOKEN_INVALID');
+		if (!row) throw new DomainError('TOKEN_INVALID');
 		// Lock the invitation so a double submit cannot create two accounts.
 		await tx.execute(sql`select id from invitations where id = ${row.invitation.id} for update`);
 		const [fresh] = await tx
@@ -201,12 +200,12 @@ export async function acceptInvitation(
 			.from(invitations)
 			.where(eq(invitations.id, row.invitation.id));
 		const current = statusOf(fresh, row.organisationStatus === 'active');
-		if (current !== 'valid') throw new AuthError(STATUS_ERRORS[current]);
+		if (current !== 'valid') throw new DomainError(STATUS_ERRORS[current]);
 		const [taken] = await tx
 			.select({ id: users.id })
 			.from(users)
 			.where(eq(sql`lower(${users.email})`, fresh.email.toLowerCase()));
-		if (taken) throw new AuthError('EMAIL_TAKEN');
+		if (taken) throw new DomainError('INVITATION_EMAIL_TAKEN');
 
 		const [user] = await tx
 			.insert(users)

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { AuthError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { consumeAttempt, refundAttempt, type RateLimitRule } from './rate-limit.ts';
 
 // Reset and invitation links are submitted without a session, and a good token leads to an argon2
@@ -22,7 +22,7 @@ export async function countLinkAttempt(
 	const key = linkAttemptKey(ip);
 	const state = await consumeAttempt(db, key, LINK_IP_LIMIT);
 	if (state.limited) {
-		throw new AuthError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
+		throw new DomainError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
 	}
 	return () => refundAttempt(db, key);
 }

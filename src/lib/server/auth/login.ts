@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisations, users } from '../db/schema.ts';
-import { AuthError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { checkPassword, hashNewPassword, withPasswordSlot } from './passwords.ts';
 import { spendResetLinks } from './reset-links.ts';
 import {
@@ -61,7 +61,7 @@ export async function login(
 		[keys.address, IP_LIMIT]
 	]);
 	if (state.limited) {
-		throw new AuthError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
+		throw new DomainError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
 	}
 
 	const user = await findUserByEmail(db, input.email);
@@ -74,7 +74,7 @@ export async function login(
 			await refundAttempt(db, keys.address);
 		}
 	);
-	if (!usable || !valid) throw new AuthError('INVALID_CREDENTIALS');
+	if (!usable || !valid) throw new DomainError('INVALID_CREDENTIALS');
 	await clearRateLimit(db, keys.account);
 	await refundAttempt(db, keys.address);
 	const token = generateToken();
@@ -104,7 +104,7 @@ export async function changePassword(
 		.from(users)
 		.where(eq(users.id, userId));
 	const valid = await withPasswordSlot(() => checkPassword(user?.hash, input.current));
-	if (!user?.hash || !valid) throw new AuthError('WRONG_PASSWORD');
+	if (!user?.hash || !valid) throw new DomainError('WRONG_PASSWORD');
 	const hash = await withPasswordSlot(() => hashNewPassword(input.next));
 	await db.transaction(async (tx) => {
 		await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, userId));

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Db } from '../db/client.ts';
 import { passwordResets, users } from '../db/schema.ts';
 import { passwordResetEmail, queueEmail, type MailSettings } from '../mail/index.ts';
-import { AuthError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { countLinkAttempt } from './link-limit.ts';
 import { findUserByEmail } from './login.ts';
 import { hashNewPassword, withPasswordSlot } from './passwords.ts';
@@ -36,7 +36,7 @@ export async function requestPasswordReset(
 		[`reset:ip:${context.ip}`, RESET_IP_LIMIT]
 	]);
 	if (state.limited) {
-		throw new AuthError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
+		throw new DomainError('RATE_LIMITED', { retryAfterSeconds: state.retryAfterSeconds });
 	}
 	const user = await findUserByEmail(db, email);
 	if (!user || !user.active || user.organisationStatus !== 'active') return;
@@ -103,20 +103,20 @@ export async function resetPassword(
 ): Promise<string> {
 	const giveBack = await countLinkAttempt(db, context.ip);
 	const status = statusOf(await findReset(db, token));
-	if (status !== 'valid') throw new AuthError(STATUS_ERRORS[status]);
+	if (status !== 'valid') throw new DomainError(STATUS_ERRORS[status]);
 	const passwordHash = await withPasswordSlot(() => hashNewPassword(password), giveBack);
 	const userId = await db.transaction(async (tx) => {
 		// Checked again: the link may have been used while the password was being hashed.
 		const row = await findReset(tx, token);
 		const current = statusOf(row);
 		if (!row || current !== 'valid')
-			throw new AuthError(STATUS_ERRORS[current === 'valid' ? 'invalid' : current]);
+			throw new DomainError(STATUS_ERRORS[current === 'valid' ? 'invalid' : current]);
 		const spent = await tx
 			.update(passwordResets)
 			.set({ usedAt: new Date() })
 			.where(and(eq(passwordResets.id, row.id), isNull(passwordResets.usedAt)))
 			.returning({ id: passwordResets.id });
-		if (spent.length === 0) throw new AuthError('TOKEN_USED');
+		if (spent.length === 0) throw new DomainError('TOKEN_USED');
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
 		await spendResetLinks(tx, row.userId);
 		await endSessions(tx, { userId: row.userId, mark: context.mark });

@@ -1,5 +1,5 @@
 import { hash, verify, type Options } from '@node-rs/argon2';
-import { AuthError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 // argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): ~20 ms a hash here.
 // `algorithm` is a const enum in the typings, which type stripping cannot read: 2 is Argon2id.
@@ -127,7 +127,7 @@ export async function withPasswordSlot<T>(
 	} catch (error) {
 		if (error instanceof PasswordsBusy) {
 			await giveBack?.();
-			throw new AuthError('BUSY', { retryAfterSeconds: error.retryAfterSeconds });
+			throw new DomainError('BUSY', { retryAfterSeconds: error.retryAfterSeconds });
 		}
 		throw error;
 	}

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import { importJobs } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import type { ImportKind } from '../../shared/enums.ts';
-import { ImportError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { bytesOf, csvRecords, storedFile, storingFile, type CsvEncoding } from './file.ts';
 
 export { decodeCsv } from './file.ts';
@@ -40,7 +40,7 @@ export async function createImport(
 		content: string | Uint8Array | AsyncIterable<Uint8Array>;
 	}
 ): Promise<{ id: string }> {
-	if (!canImport(actor, input.kind)) throw new ImportError('FORBIDDEN');
+	if (!canImport(actor, input.kind)) throw new DomainError('IMPORT_KIND_FORBIDDEN');
 	const [{ id }] = await db
 		.insert(importJobs)
 		.values({
@@ -62,9 +62,9 @@ export async function createImport(
 			header ??= some[0].cells;
 			records += some.length;
 		}
-		if (records === 0) throw new ImportError('EMPTY_FILE');
-		if (records < 2) throw new ImportError('NO_ROWS');
-		if (records - 1 > MAX_IMPORT_ROWS) throw new ImportError('TOO_MANY_ROWS');
+		if (records === 0) throw new DomainError('EMPTY_FILE');
+		if (records < 2) throw new DomainError('NO_ROWS');
+		if (records - 1 > MAX_IMPORT_ROWS) throw new DomainError('TOO_MANY_ROWS');
 		const mapping = guessMapping(header ?? [], fieldsFor(input.kind, actor));
 		await db
 			.update(importJobs)
@@ -93,9 +93,9 @@ async function loadDraft(db: Db, actor: Actor, id: string) {
 		})
 		.from(importJobs)
 		.where(and(eq(importJobs.id, id), eq(importJobs.userId, actor.id)));
-	if (!job) throw new ImportError('NOT_FOUND');
-	if (!canImport(actor, job.kind)) throw new ImportError('FORBIDDEN');
-	if (job.status !== 'draft') throw new ImportError('NOT_DRAFT');
+	if (!job) throw new DomainError('NOT_FOUND');
+	if (!canImport(actor, job.kind)) throw new DomainError('IMPORT_KIND_FORBIDDEN');
+	if (job.status !== 'draft') throw new DomainError('NOT_DRAFT');
 	return job;
 }
 
@@ -122,15 +122,16 @@ export async function startImport(db: Db, actor: Actor, id: string): Promise<voi
 			.from(importJobs)
 			.where(eq(importJobs.id, id));
 		// Discarded since loadDraft read it (a second tab, a double click): gone, not a 500.
-		if (!current) throw new ImportError('NOT_FOUND');
+		if (!current) throw new DomainError('NOT_FOUND');
 		const missing = missingFields(current.mapping, fieldsFor(job.kind, actor));
-		if (missing.length) throw new ImportError('MISSING_FIELDS', missing);
+		if (missing.length)
+			throw new DomainError('MISSING_FIELDS', { params: { fields: missing.join(', ') } });
 		const updated = await tx
 			.update(importJobs)
 			.set({ status: 'queued' })
 			.where(and(eq(importJobs.id, id), eq(importJobs.status, 'draft')))
 			.returning({ id: importJobs.id });
-		if (!updated.length) throw new ImportError('NOT_DRAFT');
+		if (!updated.length) throw new DomainError('NOT_DRAFT');
 		await recordAudit(tx, {
 			actorId: actor.id,
 			organisationId: partnerScopeOf(actor),

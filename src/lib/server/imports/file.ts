@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { importChunks } from '../db/schema.ts';
 import { CsvReader, CsvRecordTooLongError, type CsvRecord } from '../csv/index.ts';
-import { ImportError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 import { nextTurn } from '../turns.ts';
 
 // An import's file streams in and out: stored as raw bytes in chunks while it is uploaded, read
@@ -74,7 +74,7 @@ export async function* csvRecords(
 			return text === undefined ? reader.end() : reader.push(text);
 		} catch (error) {
 			if (error instanceof CsvRecordTooLongError)
-				throw new ImportError('LINE_TOO_LONG', [], error.line);
+				throw new DomainError('LINE_TOO_LONG', { params: { line: error.line } });
 			throw error;
 		}
 	};

@@ -14,7 +14,6 @@ export {
 	IMPORT_CHUNK_BYTES,
 	type CsvEncoding
 } from './file.ts';
-export { ImportError, type ImportErrorCode } from './errors.ts';
 export {
 	fieldsFor,
 	guessMapping,

@@ -1,13 +1,9 @@
 import { fail } from '@sveltejs/kit';
 import { count, eq } from 'drizzle-orm';
 import { requireUser } from '$lib/server/access';
-import {
-	AuthError,
-	AUTH_ERROR_MESSAGES,
-	changePassword,
-	revocationDelivered
-} from '$lib/server/auth';
+import { changePassword, revocationDelivered } from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
+import { DomainError } from '$lib/server/errors';
 import { tables } from '$lib/server/db';
 import { getFeedPreferences, setFeedPreferences } from '$lib/server/feed';
 import { parseForm } from '$lib/server/http/forms';
@@ -75,10 +71,9 @@ export const actions: Actions = {
 				)
 			);
 		} catch (error) {
-			if (!(error instanceof AuthError)) throw error;
-			return authFormFailure(event, formData, error, {
-				current: { key: AUTH_ERROR_MESSAGES[error.code] }
-			});
+			if (!(error instanceof DomainError)) throw error;
+			// WRONG_PASSWORD beside the current password (its field).
+			return authFormFailure(event, formData, error);
 		}
 		return { passwordChanged: true };
 	}

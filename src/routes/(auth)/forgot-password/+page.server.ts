@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
-import { AuthError, requestPasswordReset } from '$lib/server/auth';
+import { requestPasswordReset } from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
+import { DomainError } from '$lib/server/errors';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
 import { forgotPasswordSchema } from '$lib/shared/schemas/auth';
@@ -21,7 +22,7 @@ export const actions: Actions = {
 				ip: clientAddress(event)
 			});
 		} catch (error) {
-			if (!(error instanceof AuthError)) throw error;
+			if (!(error instanceof DomainError)) throw error;
 			return authFormFailure(event, formData, error);
 		}
 		// The same answer whether or not the account exists.

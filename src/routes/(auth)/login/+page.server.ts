@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { AuthError, login } from '$lib/server/auth';
+import { login } from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
+import { DomainError } from '$lib/server/errors';
 import { localeCookieOptions, setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
@@ -32,7 +33,7 @@ export const actions: Actions = {
 			// The language stored for the account wins from now on, on this device too.
 			event.cookies.set(cookieName, locale, localeCookieOptions(event));
 		} catch (error) {
-			if (!(error instanceof AuthError)) throw error;
+			if (!(error instanceof DomainError)) throw error;
 			return authFormFailure(event, formData, error);
 		}
 		redirect(303, sameOriginPath(next, event.url.origin));

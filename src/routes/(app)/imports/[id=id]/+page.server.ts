@@ -3,13 +3,13 @@ import { requireUser } from '$lib/server/access';
 import {
 	discardImport,
 	getImport,
-	ImportError,
 	MAX_STORED_ERRORS,
 	previewImport,
 	PREVIEW_ROWS,
 	startImport,
 	updateImportMapping
 } from '$lib/server/imports';
+import { DomainError } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -29,17 +29,18 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	};
 };
 
-/** A refusal of the import module as the page shows it. */
+/**
+ * A refusal of the import module as the page shows it: its status and message (DOMAIN_ERRORS),
+ * and for MISSING_FIELDS the fields the page names (its message's `fields`, keys joined by ', ').
+ */
 function refused(e: unknown) {
-	if (!(e instanceof ImportError)) throw e;
+	if (!(e instanceof DomainError)) throw e;
 	if (e.code === 'NOT_FOUND')
 		error(404, { message: 'This import does not exist.', code: 'NOT_FOUND' });
-	return fail(400, {
-		message: {
-			key: `imports_refused_${e.code.toLowerCase()}`,
-			params: { fields: e.fields.join(', ') }
-		},
-		missing: e.fields,
+	const fields = e.params?.fields;
+	return fail(e.status, {
+		message: e.messageRef,
+		missing: fields ? String(fields).split(', ') : [],
 		saved: false
 	});
 }

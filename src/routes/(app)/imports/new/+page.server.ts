@@ -6,7 +6,8 @@ import {
 	MalformedFormError,
 	readStreamedForm
 } from '$lib/server/http/multipart';
-import { createImport, discardImport, ImportError } from '$lib/server/imports';
+import { DomainError } from '$lib/server/errors';
+import { createImport, discardImport } from '$lib/server/imports';
 import { IMPORT_KINDS } from '$lib/shared/enums';
 import type { MessageRef } from '$lib/shared/forms';
 import { isImportKind } from '$lib/shared/imports';
@@ -89,17 +90,12 @@ export const actions: Actions = {
 		if (result.status === 'rejected') {
 			const error = result.reason;
 			if (error instanceof FileTooLargeError) return tooLarge(values);
-			if (error instanceof ImportError && error.code === 'EMPTY_FILE' && !file.part.received()) {
+			if (!(error instanceof DomainError)) throw error;
+			if (error.code === 'EMPTY_FILE' && !file.part.received()) {
 				return failure(values, { file: { key: 'imports_error_file_missing' } });
 			}
-			if (!(error instanceof ImportError)) throw error;
-			const message = {
-				key: `imports_refused_${error.code.toLowerCase()}`,
-				params: { line: error.line ?? 0 }
-			};
-			return error.code === 'FORBIDDEN'
-				? failure(values, { kind: message })
-				: failure(values, { file: message });
+			// Beside its field: the kind (not theirs to import) or the file.
+			return failure(values, { [error.field ?? 'file']: error.messageRef }, error.status);
 		}
 		if (!result.value) return failure(values, { file: { key: 'imports_error_file_missing' } });
 		redirect(303, `/imports/${result.value.id}`);

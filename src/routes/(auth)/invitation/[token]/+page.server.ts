@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { acceptInvitation, AuthError, getInvitation } from '$lib/server/auth';
+import { acceptInvitation, getInvitation } from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
+import { DomainError } from '$lib/server/errors';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
@@ -30,7 +31,7 @@ export const actions: Actions = {
 			);
 			setSessionCookie(event, token, session.expiresAt);
 		} catch (error) {
-			if (!(error instanceof AuthError)) throw error;
+			if (!(error instanceof DomainError)) throw error;
 			refuseLinkError(error);
 			return authFormFailure(event, formData, error);
 		}

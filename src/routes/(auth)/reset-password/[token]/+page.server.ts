@@ -1,11 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import {
-	AuthError,
-	getPasswordResetStatus,
-	resetPassword,
-	revocationDelivered
-} from '$lib/server/auth';
+import { getPasswordResetStatus, resetPassword, revocationDelivered } from '$lib/server/auth';
 import { authFormFailure } from '$lib/server/auth/form-refusal';
+import { DomainError } from '$lib/server/errors';
 import { clientAddress } from '$lib/server/http/client';
 import { parseForm } from '$lib/server/http/forms';
 import { resetPasswordSchema } from '$lib/shared/schemas/auth';
@@ -31,7 +27,7 @@ export const actions: Actions = {
 				})
 			);
 		} catch (error) {
-			if (!(error instanceof AuthError)) throw error;
+			if (!(error instanceof DomainError)) throw error;
 			refuseLinkError(error);
 			return authFormFailure(event, formData, error);
 		}
