@@ -23,6 +23,7 @@ import {
 	readableChannels,
 	visibleContributions
 } from '../../src/lib/server/feed/access.ts';
+import { cpuMsSince } from '../../src/lib/server/seed/timing.ts';
 import { prefixQuery } from '../../src/lib/shared/normalise.ts';
 import { visiblePlans } from '../../src/lib/server/access/plan-scope.ts';
 import { planViewer, resolvePlanAccess } from '../../src/lib/server/plans/access.ts';
@@ -387,20 +388,26 @@ describe.each(drivers())('the demo workspace seed on %s', (driver) => {
 			.where(visiblePlans(viewer));
 	};
 
-	it('stays within its time budget, the demo plans costing less than the rest of it', async () => {
-		if (driver !== 'pglite') return;
-		const other = await freshDatabase('pglite');
-		try {
-			const started = performance.now();
-			const summary = await seedDemoWorkspace(other.db, config);
-			const total = performance.now() - started;
-			expect(total).toBeLessThan(SEED_BUDGET_MS);
-			expect(summary.plans.ms / total).toBeLessThan(PLANS_SHARE);
-			expect(summary.feed.ms / total).toBeLessThan(FEED_SHARE);
-		} finally {
-			await other.drop();
+	// The shares are of CPU time, not wall time: on a busy machine (CI, other suites beside it) the
+	// wall-clock shares swung past their bounds while the work itself had not changed.
+	it.skipIf(driver !== 'pglite')(
+		'stays within its time budget, the demo plans costing less than the rest of it',
+		async () => {
+			const other = await freshDatabase('pglite');
+			try {
+				const started = performance.now();
+				const startedCpu = process.cpuUsage();
+				const summary = await seedDemoWorkspace(other.db, config);
+				const total = performance.now() - started;
+				const totalCpu = cpuMsSince(startedCpu);
+				expect(total).toBeLessThan(SEED_BUDGET_MS);
+				expect(summary.plans.cpuMs / totalCpu).toBeLessThan(PLANS_SHARE);
+				expect(summary.feed.cpuMs / totalCpu).toBeLessThan(FEED_SHARE);
+			} finally {
+				await other.drop();
+			}
 		}
-	});
+	);
 
 	it('gives every partner a living plan shared with it as editors, and seven key accounts theirs', async () => {
 		const all = await database.db.select().from(tables.plans);
