@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import ICAL from 'ical.js';
 import {
 	escapeText,
 	foldLine,
@@ -98,5 +99,61 @@ describe('ics', () => {
 			expect(encoder.encode(piece).length).toBeLessThanOrEqual(75);
 		}
 		expect(folded.replace(/\r\n /g, '')).toBe(line);
+	});
+});
+
+describe('ics read back by a real iCalendar parser (ical.js)', () => {
+	it('gives the UID, SEQUENCE and recurrence, and 9:00 in Paris on both sides of the change to summer time', () => {
+		const calendar = new ICAL.Component(ICAL.parse(icsCalendar(meeting)));
+		expect(calendar.getFirstPropertyValue('method')).toBe('REQUEST');
+		const zone = calendar.getFirstSubcomponent('vtimezone');
+		expect(zone).not.toBeNull();
+		ICAL.TimezoneService.register(zone!);
+		const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+		expect(event.uid).toBe(meeting.uid);
+		expect(event.sequence).toBe(2);
+		expect(event.summary).toBe('Point hebdo, équipe Sud-Est; semaine');
+		expect(event.isRecurring()).toBe(true);
+		expect(event.attendees.map((a) => a.getParameter('cn'))).toEqual([
+			'Julien Ju Fabre',
+			'Marie Laurent'
+		]);
+		const iterator = event.iterator();
+		const starts: string[] = [];
+		const exdates = calendar
+			.getFirstSubcomponent('vevent')!
+			.getAllProperties('exdate')
+			.map((p) => (p.getFirstValue() as ICAL.Time).toJSDate().toISOString());
+		for (let next = iterator.next(); next && starts.length < 4; next = iterator.next()) {
+			const at = next.toJSDate().toISOString();
+			if (!exdates.includes(at)) starts.push(at);
+		}
+		// 16 and 23 March at 08:00 UTC (winter), 30 March at 07:00 UTC (summer); 6 April is cancelled.
+		expect(starts).toEqual([
+			'2026-03-16T08:00:00.000Z',
+			'2026-03-23T08:00:00.000Z',
+			'2026-03-30T07:00:00.000Z',
+			'2026-04-13T07:00:00.000Z'
+		]);
+		expect(event.duration.toSeconds()).toBe(45 * 60);
+	});
+
+	it('reads a cancelled occurrence with its RECURRENCE-ID', () => {
+		const text = icsCalendar({
+			...meeting,
+			method: 'CANCEL',
+			sequence: 3,
+			occurrence: {
+				recurrenceId: { year: 2026, month: 3, day: 30, hour: 9, minute: 0 },
+				start: { year: 2026, month: 3, day: 30, hour: 9, minute: 0 },
+				durationMinutes: 45
+			}
+		});
+		const calendar = new ICAL.Component(ICAL.parse(text));
+		ICAL.TimezoneService.register(calendar.getFirstSubcomponent('vtimezone')!);
+		const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+		expect(event.isRecurrenceException()).toBe(true);
+		expect(event.recurrenceId.toJSDate().toISOString()).toBe('2026-03-30T07:00:00.000Z');
+		expect(event.sequence).toBe(3);
 	});
 });
