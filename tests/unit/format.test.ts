@@ -5,6 +5,8 @@ import {
 	formatDate,
 	formatDateTime,
 	formatDay,
+	timeZoneLabel,
+	timeZoneOptions,
 	formatMoney,
 	formatPercent,
 	isTimeZone,
@@ -187,5 +189,23 @@ describe('links', () => {
 		const url = new URL('https://relais.test/accounts?q=a&page=2');
 		expect(withParams(url, { page: null, sort: 'name' })).toBe('/accounts?q=a&sort=name');
 		expect(withParams(url, { q: '', page: '' })).toBe('/accounts');
+	});
+});
+
+describe('time zone choices', () => {
+	it('names a zone in words in the reader language', () => {
+		expect(timeZoneLabel('Europe/Paris', { locale: 'fr' })).toMatch(
+			/^Europe\/Paris · heure .*Europe centrale/
+		);
+		expect(timeZoneLabel('America/New_York', { locale: 'en' })).toBe(
+			'America/New York · Eastern Time'
+		);
+	});
+
+	it('keeps a value sent back after a refusal as the first choice, with its text as its label', () => {
+		const options = timeZoneOptions(['Europe/Paris', 'UTC'], 'Mars/Olympus', { locale: 'en' });
+		expect(options.map((o) => o.value)).toEqual(['Mars/Olympus', 'Europe/Paris', 'UTC']);
+		expect(options[0].label).toBe('Mars/Olympus');
+		expect(timeZoneOptions(['UTC'], '', { locale: 'en' }).map((o) => o.value)).toEqual(['UTC']);
 	});
 });

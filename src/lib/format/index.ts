@@ -226,6 +226,47 @@ export function supportedTimeZones(): string[] {
 	return zones;
 }
 
+/** A zone as a person reads it: "Europe/Paris · heure d’Europe centrale". */
+export function timeZoneLabel(zone: string, options?: ReaderOptions): string {
+	const key = `${localeOf(options)} ${zone}`;
+	let label = zoneLabels.get(key);
+	if (label === undefined) {
+		label = readableZone(zone, options);
+		zoneLabels.set(key, label);
+	}
+	return label;
+}
+
+// A select lists ~420 zones: each label is built once per language.
+const zoneLabels = new Map<string, string>();
+
+function readableZone(zone: string, options?: ReaderOptions): string {
+	const name = new Intl.DateTimeFormat(localeOf(options), {
+		timeZone: zone,
+		timeZoneName: 'longGeneric'
+	})
+		.formatToParts(new Date())
+		.find((part) => part.type === 'timeZoneName')?.value;
+	const place = zone.replaceAll('_', ' ');
+	return name && name !== zone ? `${place} · ${name}` : place;
+}
+
+/**
+ * The options of a time zone select; a value sent back after a refusal stays chosen even when it
+ * is not a zone of the list.
+ */
+export function timeZoneOptions(
+	zones: string[],
+	chosen: string,
+	options?: ReaderOptions
+): { value: string; label: string }[] {
+	const listed = chosen === '' || zones.includes(chosen) ? zones : [chosen, ...zones];
+	return listed.map((zone) => ({
+		value: zone,
+		label: isTimeZone(zone) ? timeZoneLabel(zone, options) : zone
+	}));
+}
+
 /**
  * The calendar day ('YYYY-MM-DD') a moment falls on in a zone: "today" for period boundaries
  * (months, quarters) is this day in the workspace zone, not in UTC.
